@@ -115,7 +115,7 @@ func headerLabel(contentType string) string {
 	if err != nil {
 		// Malformed headers are common ("text/html;;charset=gbk"); look
 		// for the parameter by hand.
-		i := strings.Index(strings.ToLower(contentType), "charset=")
+		i := indexASCIIFold(contentType, "charset=")
 		if i < 0 {
 			return ""
 		}
@@ -166,7 +166,7 @@ func metaLabel(raw []byte) string {
 			if charset != "" {
 				return charset
 			}
-			if content != "" && (httpEquiv || strings.Contains(strings.ToLower(content), "charset")) {
+			if content != "" && (httpEquiv || indexASCIIFold(content, "charset") >= 0) {
 				if l := contentCharset(content); l != "" {
 					return l
 				}
@@ -178,8 +178,7 @@ func metaLabel(raw []byte) string {
 // contentCharset extracts the charset from a meta content attribute
 // (WHATWG "extracting a character encoding from a meta element").
 func contentCharset(content string) string {
-	low := strings.ToLower(content)
-	i := strings.Index(low, "charset")
+	i := indexASCIIFold(content, "charset")
 	if i < 0 {
 		return ""
 	}
@@ -322,4 +321,32 @@ func gbStats(b []byte) (good, strong, invalid int) {
 		}
 	}
 	return good, strong, invalid
+}
+
+// indexASCIIFold is strings.Index ignoring ASCII case. strings.ToLower
+// cannot be used to find offsets: it may change the length of non-ASCII
+// or invalid input.
+func indexASCIIFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if asciiEqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+func asciiEqualFold(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
