@@ -1,0 +1,133 @@
+// Package store is Riverside's source of truth: a SQLite database (WAL mode)
+// holding every article version as an append-only log with a monotonic
+// sequence number, the URLs at which the same text was seen again, and the
+// crawl state. The crawler writes to it while searchd reads from it; SQLite's
+// WAL mode lets the two processes share the file safely.
+//
+// The store is the only package that imports the SQL driver.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// ErrNotFound is returned when an article does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// FileName is the database file inside the data directory.
+const FileName = "riverside.db"
+
+// Store is an open database.
+type Store struct {
+	db *sql.DB
+}
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// busy_timeout makes a writer wait for the other process's transaction
+	// instead of failing with SQLITE_BUSY; immediate transactions take the
+	// write lock up front so two writers never deadlock on an upgrade.
+	// synchronous(FULL) makes every commit survive a power cut, not only a
+	// crash of the process.
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// schema is applied in order; user_version records how far a database got.
+var schema = []string{
+	`CREATE TABLE articles (
+		seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+		id             TEXT NOT NULL,
+		version        INTEGER NOT NULL,
+		url            TEXT NOT NULL,
+		source_id      TEXT NOT NULL,
+		districts      TEXT NOT NULL DEFAULT '',
+		title          TEXT NOT NULL DEFAULT '',
+		published      TEXT NOT NULL DEFAULT '',
+		author         TEXT NOT NULL DEFAULT '',
+		publisher      TEXT NOT NULL DEFAULT '',
+		lang           TEXT NOT NULL DEFAULT '',
+		text           TEXT NOT NULL DEFAULT '',
+		fetched        TEXT NOT NULL,
+		hash           TEXT NOT NULL,
+		fields         TEXT NOT NULL DEFAULT '{}',
+		capture_file   TEXT NOT NULL DEFAULT '',
+		capture_offset INTEGER NOT NULL DEFAULT 0,
+		UNIQUE (id, version)
+	);
+	CREATE INDEX articles_hash ON articles (hash);
+	CREATE INDEX articles_source ON articles (source_id, fetched);
+	-- aliases: further URLs at which an article's text was found (reposts).
+	CREATE TABLE aliases (
+		url       TEXT PRIMARY KEY,
+		id        TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		seen      TEXT NOT NULL
+	);
+	CREATE INDEX aliases_id ON aliases (id);`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var v int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	for i := v; i < len(schema); i++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		// Another process may have migrated while we waited for the lock.
+		var cur int
+		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&cur); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		if cur > i {
+			tx.Rollback()
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, schema[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
