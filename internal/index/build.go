@@ -1,0 +1,223 @@
+package index
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// minPrefixRunes keeps a prefix query from expanding to most of the
+// dictionary ("a*").
+const minPrefixRunes = 2
+
+// build turns a parsed query into a Bleve query. It returns nil for a
+// query that can match nothing because it has no searchable terms
+// (only English stop words, say).
+func (x *Index) build(n node) (query.Query, error) {
+	switch n := n.(type) {
+	case allNode:
+		return query.NewMatchAllQuery(), nil
+	case termNode:
+		return x.term(n)
+	case notNode:
+		// A lone negation means "everything except".
+		return x.build(andNode{children: []node{n}})
+	case andNode:
+		var must, mustNot []query.Query
+		for _, c := range n.children {
+			neg, isNot := c.(notNode)
+			if isNot {
+				c = neg.child
+			}
+			q, err := x.build(c)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case q == nil:
+				// A stop word ("the") is dropped from the conjunction,
+				// as search boxes do, rather than matching nothing.
+			case isNot:
+				mustNot = append(mustNot, q)
+			default:
+				must = append(must, q)
+			}
+		}
+		if len(must) == 0 && len(mustNot) == 0 {
+			return nil, nil
+		}
+		if len(mustNot) == 0 && len(must) == 1 {
+			return must[0], nil
+		}
+		if len(must) == 0 {
+			must = []query.Query{query.NewMatchAllQuery()}
+		}
+		b := query.NewBooleanQuery(nil, nil, mustNot)
+		b.AddMust(must...)
+		return b, nil
+	case orNode:
+		var should []query.Query
+		for _, c := range n.children {
+			q, err := x.build(c)
+			if err != nil {
+				return nil, err
+			}
+			if q != nil {
+				should = append(should, q)
+			}
+		}
+		switch len(should) {
+		case 0:
+			return nil, nil
+		case 1:
+			return should[0], nil
+		}
+		return query.NewDisjunctionQuery(should), nil
+	}
+	return nil, fmt.Errorf("index: unknown query node %T", n)
+}
+
+// term builds the query for one word, phrase or prefix.
+func (x *Index) term(n termNode) (query.Query, error) {
+	switch n.field {
+	case fieldSource, fieldDistrict, fieldLang:
+		// Keywords: the whole value, case folded like the index.
+		v := strings.ToLower(strings.TrimSpace(n.text))
+		if n.prefix {
+			return fieldQuery(query.NewPrefixQuery(v), n.field, 1), nil
+		}
+		return fieldQuery(query.NewTermQuery(v), n.field, 1), nil
+	}
+	fields := []string{n.field}
+	boosts := []float64{1}
+	if n.field == "" {
+		fields = []string{fieldTitle, fieldText}
+		boosts = []float64{titleBoost, 1}
+	}
+	if n.prefix && !hasHan(n.text) {
+		if utf8.RuneCountInString(n.text) < minPrefixRunes {
+			return nil, &QueryError{Pos: n.pos, Msg: fmt.Sprintf("prefix %q* is too short (at least %d characters)", n.text, minPrefixRunes)}
+		}
+		return x.prefix(n.text, fields, boosts), nil
+	}
+	// A prefix of Chinese text needs no *: every substring of a Chinese
+	// text is findable already, so "滨江*" is "滨江".
+	phrase := x.phraseTerms(n.text)
+	if len(phrase) == 0 {
+		return nil, nil
+	}
+	var qs []query.Query
+	for i, f := range fields {
+		var q query.Query
+		if len(phrase) == 1 && len(phrase[0]) == 1 {
+			q = fieldQuery(query.NewTermQuery(phrase[0][0]), f, boosts[i])
+		} else {
+			q = fieldQuery(query.NewMultiPhraseQuery(phrase, f), f, boosts[i])
+		}
+		qs = append(qs, q)
+	}
+	if len(qs) == 1 {
+		return qs[0], nil
+	}
+	return query.NewDisjunctionQuery(qs), nil
+}
+
+// phraseTerms analyzes s as the text fields were analyzed and returns the
+// terms to find at consecutive positions: one slice per position, empty
+// where a stop word was.
+//
+// The analyzer puts a Chinese bigram and the unigram of its first
+// character at the same position. Only the bigram is kept there, so that
+// 萧山区 becomes the phrase 萧山 山区: it matches the substring, not the
+// three characters scattered through the text; 滨江 becomes the one term
+// 滨江. A single character keeps its unigram.
+func (x *Index) phraseTerms(s string) [][]string {
+	toks := x.text.Analyze([]byte(s))
+	if len(toks) == 0 {
+		return nil
+	}
+	byPos := map[int][]*analysis.Token{}
+	first, last := toks[0].Position, toks[0].Position
+	for _, t := range toks {
+		byPos[t.Position] = append(byPos[t.Position], t)
+		first, last = min(first, t.Position), max(last, t.Position)
+	}
+	phrase := make([][]string, 0, last-first+1)
+	var prev *analysis.Token // the bigram at the previous position
+	for p := first; p <= last; p++ {
+		var terms []string
+		var bigram *analysis.Token
+		for _, t := range byPos[p] {
+			if t.Type == analysis.Double {
+				bigram = t
+				terms = []string{string(t.Term)}
+				break
+			}
+			terms = append(terms, string(t.Term))
+		}
+		// The unigram that closes a run of Chinese is inside the bigram
+		// before it: leave its position open (a gap matches anything).
+		if bigram == nil && prev != nil && len(byPos[p]) == 1 && byPos[p][0].End == prev.End {
+			terms = nil
+		}
+		prev = bigram
+		sort.Strings(terms)
+		phrase = append(phrase, terms)
+	}
+	for len(phrase) > 0 && len(phrase[len(phrase)-1]) == 0 {
+		phrase = phrase[:len(phrase)-1]
+	}
+	return phrase
+}
+
+// prefix matches words starting with p. The index holds stems
+// ("innovations" as "innov"), which a longer prefix like "innovation*"
+// would miss, so the stem of p itself is matched as a term too.
+func (x *Index) prefix(p string, fields []string, boosts []float64) query.Query {
+	lower := strings.ToLower(p)
+	stem := ""
+	if toks := x.text.Analyze([]byte(p)); len(toks) == 1 && string(toks[0].Term) != lower {
+		stem = string(toks[0].Term)
+	}
+	var qs []query.Query
+	for i, f := range fields {
+		qs = append(qs, fieldQuery(query.NewPrefixQuery(lower), f, boosts[i]))
+		if stem != "" {
+			qs = append(qs, fieldQuery(query.NewTermQuery(stem), f, boosts[i]))
+		}
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// fielded is a Bleve query with a field and a boost.
+type fielded interface {
+	query.Query
+	SetField(string)
+	SetBoost(float64)
+}
+
+func fieldQuery(q fielded, field string, boost float64) query.Query {
+	q.SetField(field)
+	if boost != 1 {
+		q.SetBoost(boost)
+	}
+	return q
+}
+
+// hasHan reports whether s contains a Chinese character.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,18 @@
+// Package index is Riverside's full-text index: a Bleve (scorch) index on
+// disk that is a derived view of the store's article log. It is the only
+// package that imports Bleve.
+//
+// The index follows the store: each batch of article versions is indexed
+// together with the highest sequence number it contains, in one Bleve
+// batch, so that indexing resumes exactly where it stopped after a crash.
+//
+//	idx, err := index.Open("index")
+//	...
+//	go idx.Follow(ctx, store, 500, time.Second, logger)
+//	res, err := idx.Search(ctx, news.Query{Q: `滨江 AND "digital economy"`})
+//
+// Chinese text is indexed as overlapping bigrams plus unigrams, so any
+// substring of a text finds it; English is lower-cased, stop words are
+// dropped and words are stemmed. The query language (see Parse) is what
+// analysts know from search boxes.
+package index

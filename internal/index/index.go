@@ -1,0 +1,170 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"riverside/internal/news"
+)
+
+// Keys of the values the index keeps next to the documents (Bleve's
+// "internal" storage).
+var (
+	// seqKey holds the highest store sequence number indexed, written
+	// in the same batch as the documents it covers.
+	seqKey = []byte("riverside:seq")
+	// mappingKey holds mappingVersion.
+	mappingKey = []byte("riverside:mapping")
+)
+
+// openTimeout bounds the wait for the index's lock file. Bleve's default
+// is to wait forever, which turns a second searchd on the same directory
+// into a silent hang; an error says what is wrong.
+const openTimeout = "2s"
+
+// ErrMappingChanged reports an index built by another version of the
+// mapping or analyzers. The index is a derived view: delete it and let
+// Follow rebuild it from the store.
+var ErrMappingChanged = errors.New("index: built with another mapping version")
+
+// Index is an open Bleve index of articles. Its methods are safe for
+// concurrent use: searches run while Follow applies batches.
+type Index struct {
+	bleve bleve.Index
+	path  string
+	// text analyzes query words exactly as the text fields were analyzed,
+	// so that a query's bigrams and positions line up with the index's.
+	text analysis.Analyzer
+}
+
+// Open opens the index at path, creating it when the directory does not
+// exist. It fails, rather than blocking, when another process holds it.
+func Open(path string) (*Index, error) {
+	runtime := map[string]any{"bolt_timeout": openTimeout}
+	b, err := bleve.OpenUsing(path, runtime)
+	created := false
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		m, merr := newMapping()
+		if merr != nil {
+			return nil, fmt.Errorf("index mapping: %w", merr)
+		}
+		b, err = bleve.NewUsing(path, m, scorch.Name, bleve.Config.DefaultKVStore, runtime)
+		created = true
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	idx := &Index{bleve: b, path: path}
+	if err := idx.init(created); err != nil {
+		b.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+func (x *Index) init(created bool) error {
+	if created {
+		if err := x.bleve.SetInternal(mappingKey, []byte(mappingVersion)); err != nil {
+			return fmt.Errorf("index %s: record mapping version: %w", x.path, err)
+		}
+	}
+	v, err := x.bleve.GetInternal(mappingKey)
+	if err != nil {
+		return fmt.Errorf("index %s: read mapping version: %w", x.path, err)
+	}
+	if string(v) != mappingVersion {
+		return fmt.Errorf("open index %s: version %q, want %q: %w", x.path, v, mappingVersion, ErrMappingChanged)
+	}
+	a := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
+	if a == nil {
+		return fmt.Errorf("index %s: analyzer %s missing: %w", x.path, textAnalyzer, ErrMappingChanged)
+	}
+	x.text = a
+	return nil
+}
+
+// Close flushes and closes the index.
+func (x *Index) Close() error {
+	if err := x.bleve.Close(); err != nil {
+		return fmt.Errorf("close index %s: %w", x.path, err)
+	}
+	return nil
+}
+
+// Checkpoint returns the highest store sequence number indexed, 0 for a
+// new index.
+func (x *Index) Checkpoint() (int64, error) {
+	v, err := x.bleve.GetInternal(seqKey)
+	if err != nil {
+		return 0, fmt.Errorf("index %s: read checkpoint: %w", x.path, err)
+	}
+	if v == nil {
+		return 0, nil
+	}
+	seq, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("index %s: bad checkpoint %q: %w", x.path, v, err)
+	}
+	return seq, nil
+}
+
+// Apply indexes articles, each under its ID (a newer version replaces the
+// older one), and records the highest Seq among them, all in one Bleve
+// batch: either all of it is in the index after a crash, or none is.
+//
+// Versions at or below the checkpoint are skipped, so that replaying a
+// part of the log already indexed changes nothing. Within one call a later
+// version (higher Seq) of an ID wins.
+func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done, err := x.Checkpoint()
+	if err != nil {
+		return err
+	}
+	latest := make(map[string]*news.Article, len(articles))
+	maxSeq := done
+	for i := range articles {
+		a := &articles[i]
+		if a.Seq <= done {
+			continue
+		}
+		if a.ID == "" {
+			return fmt.Errorf("index article seq %d (%s): empty id", a.Seq, a.URL)
+		}
+		if prev, ok := latest[a.ID]; !ok || prev.Seq < a.Seq {
+			latest[a.ID] = a
+		}
+		maxSeq = max(maxSeq, a.Seq)
+	}
+	if maxSeq == done {
+		return nil
+	}
+	batch := x.bleve.NewBatch()
+	for id, a := range latest {
+		if err := batch.Index(id, document(a)); err != nil {
+			return fmt.Errorf("index article %s (seq %d): %w", id, a.Seq, err)
+		}
+	}
+	batch.SetInternal(seqKey, []byte(strconv.FormatInt(maxSeq, 10)))
+	if err := x.bleve.Batch(batch); err != nil {
+		return fmt.Errorf("index batch up to seq %d: %w", maxSeq, err)
+	}
+	return nil
+}
+
+// Count returns the number of documents (articles, not versions) indexed.
+func (x *Index) Count() (uint64, error) {
+	n, err := x.bleve.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index %s: count: %w", x.path, err)
+	}
+	return n, nil
+}
