@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"sync"
+
+	"github.com/robfig/cron/v3"
+
+	"riverside/internal/ingest"
+	"riverside/internal/news"
+)
+
+// cmdRun is the scheduled daemon: every source on its own cron schedule in
+// Asia/Shanghai, one pass of each at start-up, never two passes of one
+// source at once; SIGINT/SIGTERM stop it after the passes under way.
+func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitError{code: 2}
+	}
+	logger := newLogger(stderr, cf.logLevel)
+	srcs, err := loadSources(cf.config)
+	if err != nil {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	st, err := openStore(ctx, cf.data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent}
+
+	sem := make(chan struct{}, max(cf.parallel, 1))
+	var running sync.Map // source id → struct{}: a pass under way
+	pass := func(src news.Source) {
+		if _, busy := running.LoadOrStore(src.ID, struct{}{}); busy {
+			logger.Info("pass skipped: previous still running", "source", src.ID)
+			return
+		}
+		defer running.Delete(src.ID)
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		defer func() { <-sem }()
+		s := in.Pass(ctx, src)
+		logger.Info("pass done", "source", src.ID, "discovered", s.Discovered, "fetched", s.Fetched,
+			"new", s.New, "updated", s.Updated, "duplicate", s.Duplicate, "failed", s.Failed,
+			"elapsed", s.Elapsed.String(), "err", s.Err)
+	}
+
+	c := cron.New(cron.WithLocation(news.Shanghai), cron.WithParser(cronParser))
+	for _, src := range srcs {
+		if _, err := c.AddFunc(src.Schedule, func() { pass(src) }); err != nil {
+			return exitError{code: 1, msg: "source " + src.ID + ": schedule: " + err.Error()}
+		}
+	}
+	logger.Info("crawler started", "sources", len(srcs), "config", cf.config, "data", cf.data)
+	c.Start()
+	// cron waits for its own jobs on Stop; wg covers the start-up passes.
+	var wg sync.WaitGroup
+	for _, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pass(src)
+		}()
+	}
+	<-ctx.Done()
+	logger.Info("stopping: waiting for passes under way")
+	<-c.Stop().Done()
+	wg.Wait()
+	logger.Info("crawler stopped")
+	return nil
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"riverside/internal/ingest"
+	"riverside/internal/news"
+	"riverside/internal/store"
+)
+
+// commonFlags are the flags of once and run.
+type commonFlags struct {
+	config, data, userAgent, logLevel string
+	parallel                          int
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.config, "config", "sources.yaml", "sources file")
+	fs.StringVar(&c.data, "data", "data", "data directory (store and captures)")
+	fs.StringVar(&c.userAgent, "user-agent", "", "User-Agent header (default identifies Riverside)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&c.parallel, "parallel", 4, "sources crawled at once")
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
+	return store.Open(ctx, filepath.Join(dataDir, store.FileName))
+}
+
+func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("once", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs)
+	only := fs.String("source", "", "crawl only the source with this id")
+	if err := fs.Parse(args); err != nil {
+		return exitError{code: 2}
+	}
+	srcs, err := loadSources(cf.config)
+	if err != nil {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	if *only != "" {
+		srcs = pick(srcs, *only)
+		if len(srcs) == 0 {
+			return exitError{code: 1, msg: fmt.Sprintf("no source %q in %s", *only, cf.config)}
+		}
+	}
+	st, err := openStore(ctx, cf.data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	logger := newLogger(stderr, cf.logLevel)
+	prog := newProgress(stderr)
+	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent, Progress: prog.update}
+	results := passAll(ctx, in, srcs, cf.parallel)
+	prog.done()
+
+	printSummary(stdout, results)
+	crawled := false
+	for _, r := range results {
+		if r.Fetched > 0 || r.Known > 0 {
+			crawled = true
+		}
+	}
+	if !crawled {
+		return exitError{code: 1, msg: "nothing could be crawled"}
+	}
+	return nil
+}
+
+func pick(srcs []news.Source, id string) []news.Source {
+	for _, s := range srcs {
+		if s.ID == id {
+			return []news.Source{s}
+		}
+	}
+	return nil
+}
+
+// passAll crawls every source once, parallel sources at a time, and returns
+// the stats in the order of srcs.
+func passAll(ctx context.Context, in *ingest.Ingester, srcs []news.Source, parallel int) []ingest.Stats {
+	results := make([]ingest.Stats, len(srcs))
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	for i, src := range srcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = in.Pass(ctx, src)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func printSummary(w io.Writer, results []ingest.Stats) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "source\tdiscovered\tknown\tfetched\tnew\tupdated\tunchanged\tduplicate\tfiltered\tfailed\ttime\t")
+	var tot ingest.Stats
+	for _, r := range results {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Source, r.Discovered, r.Known, r.Fetched,
+			r.New, r.Updated, r.Unchanged, r.Duplicate, r.Filtered, r.Failed, r.Elapsed.Round(10*time.Millisecond))
+		tot.Discovered += r.Discovered
+		tot.Known += r.Known
+		tot.Fetched += r.Fetched
+		tot.New += r.New
+		tot.Updated += r.Updated
+		tot.Unchanged += r.Unchanged
+		tot.Duplicate += r.Duplicate
+		tot.Filtered += r.Filtered
+		tot.Failed += r.Failed
+	}
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", tot.Discovered, tot.Known, tot.Fetched,
+		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed)
+	tw.Flush()
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(w, "%s: first error: %v\n", r.Source, r.Err)
+		}
+	}
+}
+
+// progress shows a one-line display on a terminal, and nothing elsewhere
+// (logs already say what happened).
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	state map[string][2]int
+	last  time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progress{w: w, tty: tty, state: map[string][2]int{}}
+}
+
+func (p *progress) update(source string, done, total int, _ string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.state[source] = [2]int{done, total}
+	if !p.tty || time.Since(p.last) < 100*time.Millisecond && done != total {
+		return
+	}
+	p.last = time.Now()
+	d, t := 0, 0
+	for _, s := range p.state {
+		d += s[0]
+		t += s[1]
+	}
+	fmt.Fprintf(p.w, "\r\033[Kcrawling: %d/%d articles, %d sources active — %s %d/%d", d, t, len(p.state), source, done, total)
+}
+
+func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

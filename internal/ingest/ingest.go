@@ -1,0 +1,259 @@
+// Package ingest runs one crawl pass over a source: discover article links,
+// fetch the pages not yet stored, extract them, tag their districts and
+// commit them to the store. It is the crawler's orchestration layer, between
+// crawl (fetching), extract (reading pages) and store (keeping them).
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"riverside/internal/crawl"
+	"riverside/internal/extract"
+	"riverside/internal/news"
+	"riverside/internal/store"
+)
+
+// Store is what a pass needs of the store.
+type Store interface {
+	Known(ctx context.Context, id, url string) (bool, error)
+	Put(ctx context.Context, a *news.Article) (store.Outcome, error)
+}
+
+// Stats summarise one pass over one source.
+type Stats struct {
+	Source     string
+	Discovered int // article links found
+	Known      int // already stored, not fetched again
+	Fetched    int
+	New        int
+	Updated    int
+	Unchanged  int
+	Duplicate  int
+	Filtered   int // outside the districts (require terms)
+	Failed     int
+	Elapsed    time.Duration
+	// Err is the first error met, if any; a pass goes on after errors.
+	Err error
+}
+
+// Progress receives a line per article handled, for a terminal display.
+type Progress func(source string, done, total int, url string)
+
+// Ingester runs crawl passes.
+type Ingester struct {
+	Store     Store
+	Logger    *slog.Logger
+	UserAgent string
+	// Progress, when set, is told of every article link handled.
+	Progress Progress
+	// Now gives the time of a fetch; nil means time.Now.
+	Now func() time.Time
+}
+
+// maxContinuation bounds the pages of one multi-page article.
+const maxContinuation = 20
+
+// Pass crawls src once.
+func (in *Ingester) Pass(ctx context.Context, src news.Source) Stats {
+	start := time.Now()
+	st := Stats{Source: src.ID}
+	fail := func(err error) {
+		st.Failed++
+		if st.Err == nil {
+			st.Err = err
+		}
+	}
+	defer func() { st.Elapsed = time.Since(start) }()
+
+	articleRE, err := regexp.Compile(src.ArticleURL)
+	if err != nil {
+		fail(fmt.Errorf("source %s: article_url: %w", src.ID, err))
+		return st
+	}
+	sess, err := crawl.NewSession(ctx, crawl.Options{UserAgent: in.UserAgent, Delay: src.Delay})
+	if err != nil {
+		fail(err)
+		return st
+	}
+	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages}
+	var links []crawl.Link
+	seen := map[string]bool{}
+	for _, d := range src.Discovery {
+		found, err := dc.Discover(ctx, d)
+		if err != nil {
+			in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
+			fail(err)
+		}
+		for _, l := range found {
+			if !seen[l.URL] {
+				seen[l.URL] = true
+				links = append(links, l)
+			}
+		}
+	}
+	st.Discovered = len(links)
+	for i, l := range links {
+		if ctx.Err() != nil {
+			fail(ctx.Err())
+			break
+		}
+		if in.Progress != nil {
+			in.Progress(src.ID, i+1, len(links), l.URL)
+		}
+		in.article(ctx, sess, src, l, &st, fail)
+	}
+	return st
+}
+
+func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.Source, l crawl.Link, st *Stats, fail func(error)) {
+	id := news.ArticleID(l.URL)
+	known, err := in.Store.Known(ctx, id, l.URL)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if known {
+		st.Known++
+		return
+	}
+	resp, err := sess.Get(ctx, l.URL)
+	if err != nil {
+		in.logger().Warn("fetch failed", "source", src.ID, "url", l.URL, "err", err)
+		fail(err)
+		return
+	}
+	st.Fetched++
+	a, err := in.read(ctx, sess, src, l, resp)
+	if err != nil {
+		in.logger().Warn("extract failed", "source", src.ID, "url", l.URL, "err", err)
+		fail(err)
+		return
+	}
+	if !concerns(src, a) {
+		st.Filtered++
+		return
+	}
+	outcome, err := in.Store.Put(ctx, a)
+	if err != nil {
+		fail(err)
+		return
+	}
+	switch outcome {
+	case store.New:
+		st.New++
+	case store.Updated:
+		st.Updated++
+	case store.Unchanged:
+		st.Unchanged++
+	case store.Duplicate:
+		st.Duplicate++
+	}
+	in.logger().Debug("article", "source", src.ID, "url", l.URL, "outcome", outcome.String(), "seq", a.Seq)
+}
+
+// read extracts an article page, fetching and joining its continuation
+// pages in order.
+func (in *Ingester) read(ctx context.Context, sess *crawl.Session, src news.Source, l crawl.Link, resp *crawl.Response) (*news.Article, error) {
+	page, err := extract.Extract(resp.Body, resp.ContentType(), l.URL, src.Selectors)
+	if err != nil {
+		return nil, err
+	}
+	text := page.Text
+	for i, next := range page.Next {
+		if i >= maxContinuation {
+			break
+		}
+		r, err := sess.Get(ctx, next)
+		if err != nil {
+			return nil, fmt.Errorf("continuation page %s: %w", next, err)
+		}
+		p, err := extract.Extract(r.Body, r.ContentType(), next, src.Selectors)
+		if err != nil {
+			return nil, fmt.Errorf("continuation page %s: %w", next, err)
+		}
+		if p.Text != "" {
+			text += "\n\n" + p.Text
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, errors.New("no article text")
+	}
+	title := page.Title
+	if title == "" {
+		title = l.Title
+	}
+	published := page.Published
+	if published.IsZero() {
+		published = listDate(l.Date)
+	}
+	lang := page.Lang
+	if lang == "" {
+		lang = src.Lang
+	}
+	a := &news.Article{
+		ID:        news.ArticleID(l.URL),
+		URL:       l.URL,
+		SourceID:  src.ID,
+		Title:     title,
+		Published: published,
+		Author:    page.Author,
+		Publisher: page.Source,
+		Lang:      lang,
+		Text:      text,
+		Fetched:   in.now(),
+		Hash:      news.TextHash(strings.Join(strings.Fields(text), " ")),
+		Fields:    page.Fields,
+	}
+	a.Districts = Districts(src.District, title+"\n"+text)
+	return a, nil
+}
+
+func (in *Ingester) logger() *slog.Logger {
+	if in.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return in.Logger
+}
+
+func (in *Ingester) now() time.Time {
+	if in.Now != nil {
+		return in.Now()
+	}
+	return time.Now()
+}
+
+// concerns applies a source's require list: city-wide sources keep only
+// the articles that name one of the terms.
+func concerns(src news.Source, a *news.Article) bool {
+	if len(src.Require) == 0 {
+		return true
+	}
+	hay := strings.ToLower(a.Title + "\n" + a.Text)
+	for _, term := range src.Require {
+		if strings.Contains(hay, strings.ToLower(term)) {
+			return true
+		}
+	}
+	return false
+}
+
+var listDateRE = regexp.MustCompile(`(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})`)
+
+// listDate reads the date a list gave an item, as a last resort.
+func listDate(s string) time.Time {
+	m := listDateRE.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation("2006-1-2", m[1]+"-"+m[2]+"-"+m[3], news.Shanghai)
+	if err != nil || t.After(time.Now().Add(24*time.Hour)) || t.Year() < 1990 {
+		return time.Time{}
+	}
+	return t
+}
