@@ -1,0 +1,286 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// stats holds what the container choice needs to know about an element,
+// measured once per parse.
+type stats struct {
+	text  int     // effective length of all text below (Han counts double)
+	link  int     // effective length of text inside links
+	punct int     // commas and CJK clause punctuation below
+	score float64 // paragraph evidence propagated from below
+}
+
+// density is the share of an element's text that sits in links.
+func (s *stats) density() float64 {
+	if s == nil || s.text == 0 {
+		return 0
+	}
+	return float64(s.link) / float64(s.text)
+}
+
+// runeWeight is the effective length of a rune: a Han character carries
+// about as much content as a short English word, so it counts double;
+// white space counts nothing.
+func runeWeight(r rune) int {
+	switch {
+	case isSpace(r):
+		return 0
+	case r >= 0x2E80 && r <= 0x9FFF, r >= 0xF900 && r <= 0xFAFF, r >= 0xAC00 && r <= 0xD7AF:
+		return 2
+	}
+	return 1
+}
+
+func isClausePunct(r rune) bool {
+	switch r {
+	case ',', '，', '、', '；', '。', '！', '？':
+		return true
+	}
+	return false
+}
+
+// paragraphKind blocks are paragraphs themselves: their parent is the
+// container that collects their evidence. Other blocks (div, td, section)
+// hold their own loose text as paragraphs, as old Chinese templates do
+// with <br>-separated text in a <td> or <div>.
+func paragraphKind(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Pre, atom.Li, atom.Blockquote, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+		atom.H6, atom.Dd, atom.Dt, atom.Figcaption, atom.Address, atom.Caption:
+		return true
+	}
+	return false
+}
+
+// measure walks the pruned tree once, filling per-element text and link
+// lengths, and scores containers from the paragraphs below them, in the
+// manner of the readability family: each paragraph scores 1, plus one per
+// clause mark, plus up to 3 for length, and passes the score to its
+// container in full, to the next ancestor in half and to three more in
+// thirds of a sixth…
+func measure(root *html.Node) map[*html.Node]*stats {
+	st := make(map[*html.Node]*stats)
+	type own struct {
+		text, link, punct, breaks int
+	}
+	owns := make(map[*html.Node]*own)
+	var blocks []*html.Node
+
+	var walk func(n *html.Node, block *html.Node, inLink bool) (text, link, punct int)
+	walk = func(n *html.Node, block *html.Node, inLink bool) (int, int, int) {
+		switch n.Type {
+		case html.TextNode:
+			t, p := 0, 0
+			for _, r := range n.Data {
+				t += runeWeight(r)
+				if isClausePunct(r) {
+					p++
+				}
+			}
+			if block != nil && t > 0 {
+				o := owns[block]
+				o.text += t
+				o.punct += p
+				if inLink {
+					o.link += t
+				}
+			}
+			l := 0
+			if inLink {
+				l = t
+			}
+			return t, l, p
+		case html.ElementNode:
+		case html.DocumentNode:
+		default:
+			return 0, 0, 0
+		}
+		if n.Type == html.ElementNode {
+			if n.DataAtom == atom.A {
+				inLink = true
+			}
+			if n.DataAtom == atom.Br && block != nil {
+				owns[block].breaks++
+			}
+			if isBlock(n.DataAtom) {
+				block = n
+				owns[n] = &own{}
+				blocks = append(blocks, n)
+			}
+		}
+		var t, l, p int
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			a, b, d := walk(c, block, inLink)
+			t, l, p = t+a, l+b, p+d
+		}
+		if n.Type == html.ElementNode {
+			st[n] = &stats{text: t, link: l, punct: p}
+		}
+		return t, l, p
+	}
+	walk(root, nil, false)
+
+	for _, b := range blocks {
+		o := owns[b]
+		plain := o.text - o.link
+		if plain < 25 {
+			continue
+		}
+		segments := 1
+		container := b.Parent
+		if !paragraphKind(b.DataAtom) {
+			// Loose text in a container: each <br>-separated run is
+			// roughly a paragraph, and the container itself is the one
+			// that holds them.
+			container = b
+			segments = 1 + o.breaks/2
+		}
+		s := float64(segments) + float64(o.punct)
+		ln := float64(plain) / 100
+		if ln > 3*float64(segments) {
+			ln = 3 * float64(segments)
+		}
+		s += ln
+		for level, a := 0, container; a != nil && level < 5; level, a = level+1, a.Parent {
+			as := st[a]
+			if as == nil {
+				break
+			}
+			switch level {
+			case 0:
+				as.score += s
+			case 1:
+				as.score += s / 2
+			default:
+				as.score += s / float64(level*3)
+			}
+		}
+	}
+	return st
+}
+
+// candidateScore is the container's evidence discounted by its links,
+// nudged by what its class and id say.
+func candidateScore(n *html.Node, s *stats) float64 {
+	v := s.score * (1 - s.density())
+	name := classID(n)
+	if name != "" {
+		if contentName.MatchString(name) {
+			v += 10 + v*0.1
+		}
+		if boilerplateName.MatchString(name) || boilerplateWord.MatchString(name) {
+			v -= 15 + v*0.1
+		}
+	}
+	if attr(n, "itemprop") == "articleBody" {
+		v += 20 + v*0.2
+	}
+	return v
+}
+
+// chooseContent picks the element that holds the article and those of its
+// siblings that continue it.
+func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
+	var best *html.Node
+	bestScore := 0.0
+	for n, s := range st {
+		if s.score == 0 {
+			continue
+		}
+		switch n.DataAtom {
+		case atom.Html, atom.Head:
+			continue
+		}
+		v := candidateScore(n, s)
+		if v > bestScore || (v == bestScore && best != nil && before(n, best)) {
+			best, bestScore = n, v
+		}
+	}
+	if best == nil {
+		if body := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Body }); body != nil {
+			return []*html.Node{body}
+		}
+		return []*html.Node{root}
+	}
+	if best.DataAtom == atom.Body || best.Parent == nil {
+		return []*html.Node{best}
+	}
+	// Siblings that continue the article: other strong containers, and
+	// paragraphs that the template put next to the main one.
+	threshold := bestScore * 0.2
+	if threshold < 10 {
+		threshold = 10
+	}
+	var out []*html.Node
+	for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c == best {
+			out = append(out, c)
+			continue
+		}
+		if c.Type != html.ElementNode {
+			continue
+		}
+		s := st[c]
+		if s == nil || s.text == 0 {
+			continue
+		}
+		if s.score > 0 && candidateScore(c, s) >= threshold && s.density() < 0.3 {
+			out = append(out, c)
+			continue
+		}
+		if c.DataAtom == atom.P {
+			d := s.density()
+			if (s.text > 80 && d < 0.25) || (d == 0 && endsSentence(textOf(c))) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// endsSentence reports whether a short paragraph reads like prose.
+func endsSentence(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	switch r := []rune(s); r[len(r)-1] {
+	case '.', '。', '!', '?', '！', '？', '"', '”', '’':
+		return true
+	}
+	return false
+}
+
+// before reports whether a precedes b in document order; it only breaks
+// score ties, so a simple depth-first comparison suffices.
+func before(a, b *html.Node) bool {
+	pa, pb := treePath(a), treePath(b)
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if pa[i] != pb[i] {
+			return pa[i] < pb[i]
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+// treePath is the sibling index of n and its ancestors, from the root down.
+func treePath(n *html.Node) []int {
+	var p []int
+	for ; n.Parent != nil; n = n.Parent {
+		i := 0
+		for c := n.Parent.FirstChild; c != n; c = c.NextSibling {
+			i++
+		}
+		p = append(p, i)
+	}
+	for i, j := 0, len(p)-1; i < j; i, j = i+1, j-1 {
+		p[i], p[j] = p[j], p[i]
+	}
+	return p
+}

@@ -1,0 +1,237 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"riverside/internal/news"
+)
+
+var (
+	// Labels that introduce the publication time on a visible line.
+	dateLabel = regexp.MustCompile(`(?i)(发布时间|发布日期|发表时间|发表日期|发稿时间|更新时间|时间|日期|releasedate|release date|updated|published|posted|publish date|date)\s*[:：]?\s*`)
+	// "(Source: Website of …)" at the end of an English item.
+	inlineSource = regexp.MustCompile(`[(（]\s*(?i:source|来源)\s*[:：]\s*([^()（）]{2,120})[)）]`)
+	// 信息公开 table labels kept in Fields.
+	fieldLabel = regexp.MustCompile(`(索引号|主题分类|组配分类|体裁分类|服务对象|发布机构|发文机关|公开方式|公开范围|公开时限|成文日期|发布日期|生效日期|废止日期|有效性|文号|发文字号|统一编号|信息分类)\s*[:：]\s*`)
+)
+
+// choosePublished decides the publication time, most trusted source
+// first: a configured selector, head metas, JSON-LD, a labelled line,
+// dates on meta lines the cleaner dropped (datelines, "2022-05-11 0 By"),
+// an unlabelled date just under the headline, and finally the URL path.
+// A date-only value is completed by a same-day time found further down.
+func choosePublished(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, title, pageURL string) time.Time {
+	var cands []time.Time
+	add := func(t time.Time, ok bool) {
+		if ok {
+			cands = append(cands, t)
+		}
+	}
+	if sel.Date != "" {
+		add(firstDate(selText(doc, sel.Date)))
+	}
+	for _, k := range publishedKeys {
+		if v := meta[k]; v != "" {
+			add(parseDate(v))
+		}
+	}
+	if !ld.published.IsZero() {
+		add(ld.published, true)
+	}
+	add(labelledDate(full))
+	for _, d := range lm.dates {
+		add(firstDate(d))
+	}
+	urlT, urlOK := urlDate(pageURL)
+	if t, ok := nearTitleDate(full, title); ok {
+		// An unlabelled date near the headline may belong to a widget:
+		// trust it when the URL agrees or says nothing.
+		if !urlOK || absDays(t, urlT) <= 2 {
+			add(t, true)
+		}
+	}
+	add(urlT, urlOK)
+	if len(cands) == 0 {
+		return time.Time{}
+	}
+	best := cands[0]
+	if isMidnight(best) {
+		for _, c := range cands[1:] {
+			if !isMidnight(c) && sameDay(c, best) {
+				return c
+			}
+		}
+	}
+	return best
+}
+
+func isMidnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+func absDays(a, b time.Time) float64 {
+	d := a.Sub(b).Hours() / 24
+	if d < 0 {
+		d = -d
+	}
+	return d
+}
+
+// labelledDate finds the first "发布日期：…", "Updated: …" line with a
+// date right after its label.
+func labelledDate(lines []string) (time.Time, bool) {
+	for _, ln := range lines {
+		if utf8.RuneCountInString(ln) > 200 {
+			continue
+		}
+		for _, loc := range dateLabel.FindAllStringIndex(ln, -1) {
+			rest := ln[loc[1]:]
+			if len(rest) > 64 {
+				rest = rest[:64]
+			}
+			if d := findDate(rest); d != nil && d[0] <= 2 {
+				if t, ok := parseDate(rest[d[0]:d[1]]); ok {
+					return t, true
+				}
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// nearTitleDate looks for a short line carrying a date among the few lines
+// after the headline, where templates print the time without a label.
+func nearTitleDate(lines []string, title string) (time.Time, bool) {
+	nt := normalizeTitle(title)
+	if nt == "" {
+		return time.Time{}, false
+	}
+	for i, ln := range lines {
+		if normalizeTitle(ln) != nt {
+			continue
+		}
+		for j := i + 1; j < len(lines) && j <= i+6; j++ {
+			if utf8.RuneCountInString(lines[j]) > 100 {
+				continue
+			}
+			if t, ok := firstDate(lines[j]); ok {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// chooseAuthor prefers a byline printed with the article over head metas,
+// which often hold editor codes or the CMS vendor.
+func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, paras []string) string {
+	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
+		return v
+	}
+	if lm.author != "" {
+		return lm.author
+	}
+	if v := reporters(paras); v != "" {
+		return v
+	}
+	for _, ln := range full {
+		if utf8.RuneCountInString(ln) > 160 {
+			continue
+		}
+		if v := labelValue(ln, authorLabels); v != "" {
+			if a := cleanAuthor(v); a != "" {
+				return a
+			}
+		}
+	}
+	if v := cleanAuthor(ld.author); v != "" {
+		return v
+	}
+	for _, k := range authorKeys {
+		if v := cleanAuthor(meta[k]); v != "" && !strings.Contains(v, "/") {
+			return v
+		}
+	}
+	return ""
+}
+
+// chooseSource names the publisher: a selector, the ContentSource meta,
+// a "来源：" or "Source:" line, or an inline "(Source: …)".
+func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full []string, lm *lineMeta, text string) string {
+	if v := selText(doc, sel.Source); v != "" {
+		return cleanSource(v)
+	}
+	for _, k := range sourceKeys {
+		if v := cleanSource(meta[k]); v != "" {
+			return v
+		}
+	}
+	if lm.source != "" {
+		return cleanSource(lm.source)
+	}
+	for _, ln := range full {
+		if utf8.RuneCountInString(ln) > 160 {
+			continue
+		}
+		if v := cleanSource(labelValue(ln, sourceLabels)); v != "" {
+			return v
+		}
+	}
+	if m := inlineSource.FindAllStringSubmatch(text, -1); m != nil {
+		return cleanSource(m[len(m)-1][1])
+	}
+	return ""
+}
+
+// cleanSource strips the label and decoration around a publisher name.
+func cleanSource(s string) string {
+	s = collapseSpace(s)
+	if loc := sourceLabels.FindStringIndex(s); loc != nil && loc[0] == 0 {
+		s = s[loc[1]:]
+	}
+	s = strings.Trim(s, " ,;:|.-–—()（）[]【】")
+	if utf8.RuneCountInString(s) > 80 {
+		return ""
+	}
+	return s
+}
+
+// readFields collects the labelled metadata of 信息公开 pages.
+func readFields(lines []string) map[string]string {
+	var f map[string]string
+	for _, ln := range lines {
+		if utf8.RuneCountInString(ln) > 300 {
+			continue
+		}
+		for _, loc := range fieldLabel.FindAllStringSubmatchIndex(ln, -1) {
+			key := ln[loc[2]:loc[3]]
+			v := ln[loc[1]:]
+			if e := fieldLabel.FindStringIndex(v); e != nil {
+				v = v[:e[0]]
+			}
+			if e := nextLabel.FindStringIndex(v); e != nil && key != "成文日期" && key != "发布日期" {
+				v = v[:e[0]]
+			}
+			v = strings.Trim(v, " \t　")
+			if v == "" {
+				continue
+			}
+			if f == nil {
+				f = map[string]string{}
+			}
+			if _, seen := f[key]; !seen {
+				f[key] = v
+			}
+		}
+	}
+	return f
+}

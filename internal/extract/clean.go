@@ -1,0 +1,284 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Lines that are page furniture wherever they stand in the body.
+var (
+	// Photo credits and captions: "… [Photo/zjol.com.cn]", "(PHOTO: VCG)",
+	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)".
+	captionTail = regexp.MustCompile(`(?i)(\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
+	captionHead = regexp.MustCompile(`(?i)^(caption|photo|image|pictured|credit|photo credit|图片来源|图片|摄影|图)\s*[:：]`)
+	// Pager lines: "1 2 3 >", "< 1 2 3 4 >", "上一页 1 2 下一页".
+	pagerLine = regexp.MustCompile(`^(?:[<«‹]|上一页|首页|prev(?:ious)?)?\s*(?:\d{1,3}\s*)+(?:[>»›]|下一页|尾页|next|末页)?$`)
+	// Labelled metadata lines of CMS templates (Hanweb, TRS, China Daily).
+	metaLabel = regexp.MustCompile(`(?i)^[\[【(（]?\s*(releasedate|release date|articlehits|hits|views|发布日期|发布时间|发表时间|发文日期|成文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿件来源|浏览次数|浏览量|阅读次数|阅读数|点击数|点击量|访问次数|作者|编辑|责任编辑|责编|编审|审核|校对|字号|字体|分享到|分享|打印|关闭|关闭窗口|打印本页|打印此页|收藏|纠错|我要纠错|上一篇|下一篇|上一条|下一条|索引号|文号|发文字号|发布机构|发文机关|主题分类|updated|published|posted|date|source|editor|print|share|font size|text size)\s*[:：】\]]`)
+	// Standalone action words of the share/print bars.
+	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin)[\s\]】)）|｜/]*$`)
+	fontToggle = regexp.MustCompile(`\s+L\s+M\s+S\s*$`)
+	hanwebSign = regexp.MustCompile(`Produced By|大汉网络|大汉版通`)
+	// A byline on a line of its own: "By CHEN Chunyou & JIANG Yun".
+	bylineLine = regexp.MustCompile(`^(?i:by)\s+(\p{Lu}[\p{L}'’.\-]*(?:\s+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|da|di|bin|al|and|&|,))*)\s*(?:[|,;]\s*.*)?$`)
+	// "Source: …" on a line of its own (the English release tails).
+	sourceLine = regexp.MustCompile(`^(?i:source)\s*[:：]\s*(.+)$`)
+	// The end of the story: everything after these is furniture.
+	tailStart = regexp.MustCompile(`(?i)^(image attachments links|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?)\s*[:：>»]*\s*$`)
+	// Press-wire datelines that open a release on their own line.
+	wireDateline = regexp.MustCompile(`^[A-Z][A-Z .'\-]+,\s.{0,40}\d{4}\s*/[^/]{2,60}/\s*-{1,2}\s*$`)
+)
+
+// lineMeta collects what the cleaning step learns from the lines it drops.
+type lineMeta struct {
+	author, source string
+	dates          []string // labelled or dateline dates, in order
+}
+
+// cleanParas drops the furniture lines that survive the container choice,
+// remembers bylines, sources and dates they carry, and re-joins
+// hard-wrapped lines.
+func cleanParas(paras []string, title string, m *lineMeta) []string {
+	var lines [][]string
+	for _, p := range paras {
+		var keep []string
+		for _, ln := range strings.Split(p, "\n") {
+			ln = strings.TrimFunc(ln, isSpace)
+			if ln != "" {
+				keep = append(keep, ln)
+			}
+		}
+		if len(keep) > 0 {
+			lines = append(lines, keep)
+		}
+	}
+	normTitle := normalizeTitle(title)
+	var out []string
+	stop := false
+	for pi, para := range lines {
+		var keep []string
+		for li, ln := range para {
+			first := pi == 0 && li == 0
+			if first && normTitle != "" && normalizeTitle(ln) == normTitle {
+				continue
+			}
+			if tailStart.MatchString(ln) {
+				stop = true
+				break
+			}
+			if dropLine(ln, m, len(out) == 0 && len(keep) == 0) {
+				continue
+			}
+			keep = append(keep, ln)
+		}
+		if len(keep) > 0 {
+			out = append(out, strings.Join(keep, "\n"))
+		}
+		if stop {
+			break
+		}
+	}
+	out = dropLeadingTitle(out, normTitle)
+	return reflow(out)
+}
+
+// dropLeadingTitle removes a headline repeated anywhere in the first
+// three paragraphs (templates that print it above the date line).
+func dropLeadingTitle(paras []string, normTitle string) []string {
+	if normTitle == "" {
+		return paras
+	}
+	for i := 0; i < len(paras) && i < 3; i++ {
+		if normalizeTitle(paras[i]) == normTitle {
+			return append(paras[:i:i], paras[i+1:]...)
+		}
+	}
+	return paras
+}
+
+// dropLine decides whether one line of the body is furniture. atStart is
+// true while no body line has been kept: bylines and datelines only
+// occur there.
+func dropLine(ln string, m *lineMeta, atStart bool) bool {
+	n := utf8.RuneCountInString(ln)
+	if n > 400 {
+		return false
+	}
+	if hanwebSign.MatchString(ln) && n < 60 {
+		return true
+	}
+	if pagerLine.MatchString(strings.ToLower(ln)) {
+		return true
+	}
+	if actionLine.MatchString(strings.ToLower(ln)) || actionLine.MatchString(ln) {
+		return true
+	}
+	if fontToggle.MatchString(ln) {
+		// "www.ehangzhou.gov.cn| Updated: May 12, 2021 L M S": the
+		// part before "|" names the publisher.
+		rest := fontToggle.ReplaceAllString(ln, "")
+		if i := strings.IndexAny(rest, "|｜"); i > 0 && m.source == "" {
+			m.source = strings.TrimSpace(rest[:i])
+		}
+		m.dates = append(m.dates, rest)
+		return true
+	}
+	if n < 200 && (captionTail.MatchString(ln) || captionHead.MatchString(ln)) {
+		return true
+	}
+	if n < 160 && metaLabel.MatchString(ln) {
+		noteMeta(ln, m)
+		return true
+	}
+	if n < 160 && isMetaCluster(ln) {
+		noteMeta(ln, m)
+		return true
+	}
+	if atStart && n < 100 {
+		if sm := bylineLine.FindStringSubmatch(ln); sm != nil && !endsSentence(ln) {
+			if m.author == "" {
+				m.author = cleanAuthor(sm[1])
+			}
+			return true
+		}
+		if wireDateline.MatchString(ln) {
+			m.dates = append(m.dates, ln)
+			return true
+		}
+	}
+	if sm := sourceLine.FindStringSubmatch(ln); sm != nil && n < 160 {
+		if m.source == "" {
+			m.source = strings.TrimSpace(sm[1])
+		}
+		return true
+	}
+	return false
+}
+
+// isMetaCluster recognises an info line made of a date and a few short
+// labels or counters, such as "2022-05-11 0 By" or
+// "2019-12-10 07:57:40 来源：新华网": the date is its substance.
+func isMetaCluster(ln string) bool {
+	loc := findDate(ln)
+	if loc == nil {
+		return false
+	}
+	rest := ln[:loc[0]] + " " + ln[loc[1]:]
+	words := 0
+	for _, f := range strings.FieldsFunc(rest, func(r rune) bool { return isSpace(r) || r == '|' || r == '｜' }) {
+		words++
+		if utf8.RuneCountInString(f) > 24 {
+			return false
+		}
+	}
+	return words <= 4
+}
+
+// noteMeta records the author, source and date that a meta line carries.
+func noteMeta(ln string, m *lineMeta) {
+	if findDate(ln) != nil {
+		m.dates = append(m.dates, ln)
+	}
+	if m.source == "" {
+		if v := labelValue(ln, sourceLabels); v != "" {
+			m.source = v
+		}
+	}
+	if m.author == "" {
+		if v := labelValue(ln, authorLabels); v != "" {
+			m.author = cleanAuthor(v)
+		}
+	}
+}
+
+var (
+	sourceLabels = regexp.MustCompile(`(?i)(?:信息来源|文章来源|稿件来源|来源|source)\s*[:：]\s*`)
+	authorLabels = regexp.MustCompile(`(?:作者|记者|撰稿|文)\s*[:：]\s*`)
+	// A value ends where the next label of the same line begins.
+	nextLabel = regexp.MustCompile(`\s{2,}|\s+[\p{Han}A-Za-z]{1,8}\s*[:：]|[|｜]|\s+\d{4}[-/年.]\d`)
+)
+
+// labelValue returns the text after the first match of label, up to the
+// next label on the line.
+func labelValue(ln string, label *regexp.Regexp) string {
+	loc := label.FindStringIndex(ln)
+	if loc == nil {
+		return ""
+	}
+	v := ln[loc[1]:]
+	if e := nextLabel.FindStringIndex(v); e != nil {
+		v = v[:e[0]]
+	}
+	return strings.Trim(v, " \t　】]）)")
+}
+
+// reflow re-joins the lines of a hard-wrapped text (press releases pasted
+// at 80 columns, one block per line). It acts only when most blocks look
+// like cut lines: long, unpunctuated at the end and similar in length.
+func reflow(paras []string) []string {
+	cut := 0
+	for _, p := range paras {
+		if isCutLine(p) {
+			cut++
+		}
+	}
+	if cut < 4 || cut*3 < len(paras) {
+		return paras
+	}
+	var out []string
+	var cur strings.Builder
+	for i, p := range paras {
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(p)
+		next := ""
+		if i+1 < len(paras) {
+			next = paras[i+1]
+		}
+		if isCutLine(p) && next != "" && !startsNewParagraph(next) {
+			continue
+		}
+		out = append(out, cur.String())
+		cur.Reset()
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// isCutLine reports whether a block looks like a line that a hard wrap
+// ended mid-sentence.
+func isCutLine(p string) bool {
+	if strings.Contains(p, "\n") {
+		return false
+	}
+	n := utf8.RuneCountInString(p)
+	if n < 50 || n > 100 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(p)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == ',' || r == '-' || r == ';' || r == '('
+}
+
+// startsNewParagraph is a weak signal that the next block is not the
+// continuation of a cut line.
+func startsNewParagraph(p string) bool {
+	r, _ := utf8.DecodeRuneInString(p)
+	return r == '•' || r == '-' || r == '*'
+}
+
+// normalizeTitle reduces a heading to its letters and digits, so that a
+// repeated headline is recognised whatever its spacing and punctuation.
+func normalizeTitle(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}

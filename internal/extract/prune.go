@@ -1,0 +1,144 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Class and id words that mark page furniture rather than the article.
+// Distinctive words match anywhere in the name ("bdsharebuttonbox",
+// "articleShare"); short ones only as whole words, since "nav" is in
+// "canvas" and "ad" in "header".
+var (
+	boilerplateName = regexp.MustCompile(`share|comment|breadcrumb|crumb|sidebar|side-bar|copyright|pagination|pager|pagenav|page-nav|paging|footer|related|relevant|recommend|social|sponsor|advert|newsletter|subscri|signup|sign-up|promo|popular|most-read|mostread|trending|outbrain|taboola|disqus|cookie|consent|gdpr|toolbar|tool-bar|widget|masthead|navbar|topbar|banner|modal|popup|login|author-bio|authorbio|read-more|readmore|more-stories|morestories|next-prev|prevnext|prev-next|jiucuo|printer|fontsize|font-size|visually-hidden|sr-only|screen-reader`)
+	boilerplateWord = regexp.MustCompile(`(^|[^a-z0-9])(nav|navigation|menu|ads?|ad-[a-z]+|print|tags?|tag-list|keywords|foot|bottom|header|head-nav|logo|search|skip|share|rss|meta-links|byline-social|caption|credit|photo-credit|figcaption|wp-caption-text|location|position|dateline-nav)([^a-z0-9]|$)`)
+	contentName     = regexp.MustCompile(`article|content|entry|story|post-body|postbody|main|body|text|zoom|detail|news_txt|con_txt|正文`)
+)
+
+// pruneTags are never part of an article body.
+func pruneTag(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Iframe, atom.Nav, atom.Footer, atom.Aside,
+		atom.Template, atom.Svg, atom.Math, atom.Button, atom.Select, atom.Input, atom.Textarea,
+		atom.Object, atom.Embed, atom.Canvas, atom.Audio, atom.Video, atom.Map, atom.Link,
+		atom.Meta, atom.Head, atom.Label, atom.Option, atom.Dialog, atom.Figcaption:
+		return true
+	}
+	return false
+}
+
+// isHidden reports whether the page hides n from readers.
+func isHidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") {
+		return true
+	}
+	st := attr(n, "style")
+	if st == "" {
+		return false
+	}
+	st = strings.ReplaceAll(strings.ToLower(st), " ", "")
+	return strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
+}
+
+// prune removes page furniture from the tree: tags that never carry
+// article text, hidden elements, and elements whose class or id name them
+// as navigation, sharing, comments and the like. An element that holds
+// most of the page's text is kept whatever its name, since some templates
+// name their whole layout "main-nav-wrapper" or "page-footer-sticky".
+func prune(root *html.Node, lens map[*html.Node]int, total int) {
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			switch c.Type {
+			case html.CommentNode, html.DoctypeNode:
+				// Comments are kept: the Hanweb content markers are comments.
+			case html.ElementNode:
+				if shouldPrune(c, lens, total) {
+					removeNode(c)
+				} else {
+					walk(c)
+				}
+			}
+			c = next
+		}
+	}
+	walk(root)
+}
+
+func shouldPrune(n *html.Node, lens map[*html.Node]int, total int) bool {
+	if pruneTag(n.DataAtom) {
+		return true
+	}
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Article, atom.Main:
+		return false
+	}
+	share := 0.0
+	if total > 0 {
+		share = float64(lens[n]) / float64(total)
+	}
+	if isHidden(n) {
+		return share < 0.5
+	}
+	if n.DataAtom == atom.Header || n.DataAtom == atom.Form {
+		return share < 0.4
+	}
+	if attr(n, "role") == "navigation" || attr(n, "role") == "complementary" {
+		return share < 0.4
+	}
+	name := classID(n)
+	if name == "" {
+		return false
+	}
+	if !boilerplateName.MatchString(name) && !boilerplateWord.MatchString(name) {
+		return false
+	}
+	if share >= 0.6 {
+		return false
+	}
+	// "article-share" is furniture; "article-content related-wrapper"
+	// holding a good share of the page probably is the article.
+	if contentName.MatchString(name) && share >= 0.3 {
+		return false
+	}
+	return true
+}
+
+// textLens measures, for every element, the number of non-space runes of
+// text below it, and the page's total. One post-order walk, so later
+// heuristics never re-walk subtrees.
+func textLens(root *html.Node) (map[*html.Node]int, int) {
+	lens := make(map[*html.Node]int)
+	var walk func(n *html.Node) int
+	walk = func(n *html.Node) int {
+		switch n.Type {
+		case html.TextNode:
+			k := 0
+			for _, r := range n.Data {
+				if !isSpace(r) {
+					k++
+				}
+			}
+			return k
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template:
+				return 0
+			}
+		}
+		sum := 0
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			sum += walk(c)
+		}
+		if n.Type == html.ElementNode {
+			lens[n] = sum
+		}
+		return sum
+	}
+	total := walk(root)
+	return lens, total
+}

@@ -1,0 +1,170 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// renderer turns a content subtree into paragraphs of plain text:
+// blocks end paragraphs, one <br> ends a line, two end a paragraph, and
+// table cells are joined by tabs row by row.
+type renderer struct {
+	st    map[*html.Node]*stats
+	paras []string
+	cur   strings.Builder
+	// space records white space seen but not yet written, so that runs
+	// fold into one and none is left at a line end.
+	space  bool
+	breaks int // consecutive <br> since the last text
+}
+
+func (r *renderer) text(s string, pre bool) {
+	if pre {
+		for _, line := range strings.SplitAfter(s, "\n") {
+			r.write(strings.TrimRight(line, "\n"))
+			if strings.HasSuffix(line, "\n") {
+				r.newline()
+			}
+		}
+		return
+	}
+	for _, c := range s {
+		if isSpace(c) {
+			// U+3000 at a line start is the Chinese paragraph indent:
+			// dropped like other leading space.
+			r.space = true
+			continue
+		}
+		if r.space && r.cur.Len() > 0 && !strings.HasSuffix(r.cur.String(), "\n") {
+			r.cur.WriteByte(' ')
+		}
+		r.space = false
+		r.breaks = 0
+		r.cur.WriteRune(c)
+	}
+}
+
+func (r *renderer) write(s string) {
+	r.breaks = 0
+	r.cur.WriteString(s)
+}
+
+func (r *renderer) newline() {
+	r.space = false
+	s := r.cur.String()
+	if s == "" || strings.HasSuffix(s, "\n") {
+		return
+	}
+	r.cur.WriteByte('\n')
+}
+
+func (r *renderer) flush() {
+	r.space = false
+	r.breaks = 0
+	s := strings.TrimSpace(r.cur.String())
+	r.cur.Reset()
+	if s != "" {
+		r.paras = append(r.paras, s)
+	}
+}
+
+func (r *renderer) cell() {
+	if r.cur.Len() > 0 && !strings.HasSuffix(r.cur.String(), "\n") {
+		r.cur.WriteByte('\t')
+	}
+	r.space = false
+}
+
+// render appends the paragraphs of n's subtree.
+func (r *renderer) render(n *html.Node, pre bool) {
+	switch n.Type {
+	case html.TextNode:
+		r.text(n.Data, pre)
+		return
+	case html.ElementNode:
+	case html.DocumentNode:
+	default:
+		return
+	}
+	if n.Type == html.ElementNode {
+		if pruneTag(n.DataAtom) || r.junk(n) {
+			return
+		}
+		switch n.DataAtom {
+		case atom.Br:
+			r.breaks++
+			if r.breaks >= 2 {
+				r.flush()
+			} else {
+				r.newline()
+			}
+			return
+		case atom.Hr:
+			r.flush()
+			return
+		case atom.Img:
+			return
+		case atom.Pre:
+			pre = true
+		case atom.Td, atom.Th:
+			r.cell()
+		}
+	}
+	block := n.Type == html.ElementNode && isBlock(n.DataAtom)
+	cellLike := n.DataAtom == atom.Td || n.DataAtom == atom.Th
+	if block && !cellLike {
+		r.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.render(c, pre)
+	}
+	switch {
+	case n.DataAtom == atom.Tr:
+		r.newline()
+		// A row of a layout table with one long cell is a paragraph;
+		// short rows of a data table stay lines of one paragraph.
+		if st := r.st[n]; st != nil && st.text > 150 {
+			r.flush()
+		}
+	case cellLike:
+		r.space = true
+	case block:
+		r.flush()
+	}
+}
+
+// junk reports whether an element inside the chosen content is still
+// furniture: link lists, "related" boxes, share bars that the container
+// choice swept in.
+func (r *renderer) junk(n *html.Node) bool {
+	if isHidden(n) {
+		return true
+	}
+	s := r.st[n]
+	if s == nil {
+		return false
+	}
+	d := s.density()
+	switch n.DataAtom {
+	case atom.A, atom.Span, atom.Strong, atom.B, atom.Em, atom.I, atom.Font, atom.Tr, atom.Td, atom.Th, atom.Tbody:
+		return false
+	case atom.P:
+		return s.text > 0 && d > 0.8 && s.text < 160
+	case atom.Ul, atom.Ol, atom.Dl:
+		return d > 0.45 || (d > 0.25 && s.punct == 0)
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return d > 0.5
+	}
+	if !isBlock(n.DataAtom) {
+		return false
+	}
+	switch {
+	case d > 0.5:
+		return true
+	case d > 0.3 && s.punct < 3 && s.text < 300:
+		return true
+	}
+	return false
+}
