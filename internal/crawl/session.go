@@ -69,6 +69,34 @@ type Session struct {
 type result struct {
 	resp *Response
 	err  error
+	// raw is the last body the transport read: the final response's,
+	// after any redirects.
+	raw []byte
+}
+
+// rawTransport keeps a copy of each body as the server sent it, before
+// colly decodes it by its own rules.
+type rawTransport struct {
+	s       *Session
+	next    http.RoundTripper
+	maxBody int
+}
+
+func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(t.maxBody)))
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if t.s.cur != nil {
+		t.s.cur.raw = body
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // NewSession makes a session; ctx bounds every request it makes.
@@ -103,18 +131,15 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 		}
 	}
 	s := &Session{c: c}
-	c.OnRequest(func(r *colly.Request) {
-		// A non-empty ResponseCharacterEncoding stops colly from re-encoding
-		// the body from the Content-Type charset; "utf-8" is the identity,
-		// so Body stays byte for byte what the server sent.
-		r.ResponseCharacterEncoding = "utf-8"
-	})
+	// colly re-encodes bodies from the Content-Type charset (lossily for
+	// GBK served as "gbk"); the transport keeps the bytes as sent.
+	c.WithTransport(&rawTransport{s: s, next: http.DefaultTransport.(*http.Transport).Clone(), maxBody: opts.MaxBodySize})
 	c.OnResponse(func(r *colly.Response) {
 		s.cur.resp = &Response{
 			URL:        r.Request.URL.String(),
 			Status:     r.StatusCode,
 			Header:     cloneHeader(r.Headers),
-			Body:       r.Body,
+			Body:       s.cur.raw,
 			Fetched:    time.Now(),
 			RequestURL: r.Request.URL.String(),
 		}
@@ -157,8 +182,8 @@ func (s *Session) do(ctx context.Context, method, u string, body io.Reader, hdr 
 	err := s.c.Request(method, u, body, nil, hdr)
 	res := s.cur
 	s.cur = nil
-	if err == nil {
-		err = res.err
+	if res.err != nil {
+		err = res.err // carries the status, where colly's own error does not
 	}
 	if err != nil {
 		var se *StatusError
