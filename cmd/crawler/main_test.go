@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("sources:\n  - id: a\n    schedule: \"61 * * * *\"\n    discovery:\n      - kind: html-list\n        url: http://x.example/\n    article_url: '.'\n"), 0o644)
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"check", "-config", bad}, nil, &out, &errb)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 1 {
+		t.Fatalf("got %v, want exit 1", err)
+	}
+	if want := bad + `:2: source "a": schedule "61 * * * *"`; !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %q does not name the fault %q", errb.String(), want)
+	}
+
+	out.Reset()
+	errb.Reset()
+	if err := run(context.Background(), []string{"check", "-config", filepath.Join("..", "..", "sources.yaml")}, nil, &out, &errb); err != nil {
+		t.Errorf("the repository's sources.yaml: %v\n%s", err, errb.String())
+	}
+}
+
+func TestOnceAndExtract(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /list.html", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><a href="/a/1.html">one</a> <a href="/a/2.html">two</a></body></html>`)
+	})
+	mux.HandleFunc("GET /a/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n := r.PathValue("n")
+		fmt.Fprintf(w, `<html><head><title>Binjiang story %s - Example News</title></head><body><nav>Home | World</nav>
+			<article><h1>Binjiang story %s</h1><p class="date">Updated: 2025-06-0%s 10:00</p>
+			<p>Hangzhou's Binjiang district opened its %s new public library branch on Saturday, with thirty thousand books on its shelves.</p>
+			<p>Residents queued before the doors opened, and the district said more branches would follow in the coming years.</p></article>
+			<footer>Copyright Example News</footer></body></html>`, n, n, strings.TrimSuffix(n, ".html")[:1], n)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "sources.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("sources:\n  - id: ex\n    delay: 1ms\n    discovery:\n      - kind: html-list\n        url: %s/list.html\n    article_url: '^%s/a/\\d+\\.html$'\n",
+		srv.URL, regexp.QuoteMeta(srv.URL))), 0o644)
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"once", "-config", cfg, "-data", filepath.Join(dir, "data")}, nil, &out, &errb); err != nil {
+		t.Fatalf("once: %v\n%s", err, errb.String())
+	}
+	if !regexp.MustCompile(`(?m)^\s*ex\s+2\s+0\s+2\s+2\s`).MatchString(out.String()) {
+		t.Errorf("summary does not show 2 discovered, 2 fetched, 2 new:\n%s", out.String())
+	}
+
+	// Nothing reachable: exit status 1.
+	os.WriteFile(cfg, []byte("sources:\n  - id: ex\n    delay: 1ms\n    discovery:\n      - kind: html-list\n        url: http://127.0.0.1:1/list.html\n    article_url: '.'\n"), 0o644)
+	err := run(context.Background(), []string{"once", "-config", cfg, "-data", filepath.Join(dir, "data")}, nil, &out, &errb)
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 1 {
+		t.Errorf("unreachable source: got %v, want exit 1", err)
+	}
+
+	// extract from stdin prints the contract's JSON.
+	out.Reset()
+	page := `<html><head><title>Binjiang story 1 - Example News</title><meta name="PubDate" content="2025-06-01 10:00"></head><body><article><h1>Binjiang story 1</h1><p>Hangzhou's Binjiang district opened a new public library branch on Saturday, with thirty thousand books on its shelves.</p></article></body></html>`
+	if err := run(context.Background(), []string{"extract"}, strings.NewReader(page), &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]string
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	for _, k := range []string{"url", "title", "published", "author", "source", "lang", "text"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("extract output lacks %q: %s", k, out.String())
+		}
+	}
+	if got["published"] != "2025-06-01T10:00:00+08:00" || got["lang"] != "en" || got["title"] != "Binjiang story 1" {
+		t.Errorf("extract: got %v", got)
+	}
+}
