@@ -102,6 +102,10 @@ func measure(root *html.Node) map[*html.Node]*stats {
 			return 0, 0, 0
 		}
 		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Svg:
+				return 0, 0, 0
+			}
 			if n.DataAtom == atom.A {
 				inLink = true
 			}

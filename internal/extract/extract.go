@@ -101,7 +101,7 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	if total == 0 {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)
 	}
-	prune(root, lens, total)
+	prune(root, lens, total, protectedPath(root))
 	st := measure(root)
 	if content == nil {
 		content = chooseContent(root, st)

@@ -30,6 +30,41 @@ func pruneTag(a atom.Atom) bool {
 	return false
 }
 
+// hardPrune tags hold no readable text whatever the page says.
+func hardPrune(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Iframe, atom.Template, atom.Svg, atom.Math,
+		atom.Button, atom.Select, atom.Input, atom.Textarea, atom.Object, atom.Embed, atom.Canvas,
+		atom.Audio, atom.Video, atom.Link, atom.Meta, atom.Head, atom.Option:
+		return true
+	}
+	return false
+}
+
+// protectedPath marks the best container of the unpruned page and its
+// ancestors; the container itself only when its name says "content".
+func protectedPath(root *html.Node) map[*html.Node]bool {
+	st := measure(root)
+	var best *html.Node
+	bestScore := 0.0
+	for n, s := range st {
+		if v := s.score * (1 - s.density()); v > bestScore {
+			best, bestScore = n, v
+		}
+	}
+	p := map[*html.Node]bool{}
+	if best == nil {
+		return p
+	}
+	if contentName.MatchString(classID(best)) {
+		p[best] = true
+	}
+	for a := best.Parent; a != nil; a = a.Parent {
+		p[a] = true
+	}
+	return p
+}
+
 // isHidden reports whether the page hides n from readers.
 func isHidden(n *html.Node) bool {
 	if hasAttr(n, "hidden") {
@@ -48,7 +83,12 @@ func isHidden(n *html.Node) bool {
 // as navigation, sharing, comments and the like. An element that holds
 // most of the page's text is kept whatever its name, since some templates
 // name their whole layout "main-nav-wrapper" or "page-footer-sticky".
-func prune(root *html.Node, lens map[*html.Node]int, total int) {
+//
+// Names mislead in the other direction too ("container penci_sidebar"
+// for a layout with a sidebar, "entry-content-read-more"), so the
+// elements on the way down to the strongest paragraph cluster of the
+// unpruned page are protected: only tags that never hold text go.
+func prune(root *html.Node, lens map[*html.Node]int, total int, protect map[*html.Node]bool) {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
@@ -57,7 +97,7 @@ func prune(root *html.Node, lens map[*html.Node]int, total int) {
 			case html.CommentNode, html.DoctypeNode:
 				// Comments are kept: the Hanweb content markers are comments.
 			case html.ElementNode:
-				if shouldPrune(c, lens, total) {
+				if hardPrune(c.DataAtom) || (!protect[c] && shouldPrune(c, lens, total)) {
 					removeNode(c)
 				} else {
 					walk(c)
