@@ -1,0 +1,107 @@
+// Command mirror serves Riverside's offline mirror of the source sites
+// on one loopback listener, for `make demo` and for tests.
+//
+//	mirror [-addr 127.0.0.1:8081] [-sources FILE] [-v]
+//
+// With -sources it writes a sources file for the crawler, pointing at
+// the address actually bound (so -addr 127.0.0.1:0 works). Articles are
+// published at run time with POST /_mirror/publish.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"riverside/internal/mirror"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "mirror:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// shutdownTimeout bounds the wait for in-flight requests at exit.
+const shutdownTimeout = 5 * time.Second
+
+// run serves the mirror until ctx is done, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("mirror", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8081", "listen `address`")
+	sources := fs.String("sources", "", "write a sources file for the mirror to `FILE` once listening")
+	verbose := fs.Bool("v", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	m, err := mirror.New(mirror.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	base := "http://" + ln.Addr().String()
+	if *sources != "" {
+		if err := os.WriteFile(*sources, m.SourcesYAML(base), 0o644); err != nil {
+			ln.Close()
+			return fmt.Errorf("write sources: %w", err)
+		}
+		log.Info("wrote sources", "file", *sources)
+	}
+
+	srv := &http.Server{
+		Handler:           m.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("mirror listening", "url", base, "sites", m.Sites())
+	fmt.Fprintf(stdout, "mirror: serving %s\n", base)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
