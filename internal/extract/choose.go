@@ -186,10 +186,36 @@ func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full
 			return v
 		}
 	}
+	for _, ln := range full {
+		if v := siteBeforeDate(ln); v != "" {
+			return v
+		}
+	}
 	if m := inlineSource.FindAllStringSubmatch(text, -1); m != nil {
 		return cleanSource(m[len(m)-1][1])
 	}
 	return ""
+}
+
+// siteBeforeDate reads the publisher from an info line of the form
+// "www.ehangzhou.gov.cn| Updated: May 12, 2021": a short name, a bar,
+// then (after an optional label) the date.
+func siteBeforeDate(ln string) string {
+	i := strings.IndexAny(ln, "|｜")
+	if i <= 0 || utf8.RuneCountInString(ln) > 120 {
+		return ""
+	}
+	name, rest := strings.TrimSpace(ln[:i]), strings.TrimLeft(ln[i:], "|｜ ")
+	if name == "" || utf8.RuneCountInString(name) > 60 || findDate(name) != nil {
+		return ""
+	}
+	if loc := dateLabel.FindStringIndex(rest); loc != nil && loc[0] == 0 {
+		rest = rest[loc[1]:]
+	}
+	if d := findDate(rest); d == nil || d[0] > 0 {
+		return ""
+	}
+	return name
 }
 
 // cleanSource strips the label and decoration around a publisher name.
@@ -218,7 +244,12 @@ func readFields(lines []string) map[string]string {
 			if e := fieldLabel.FindStringIndex(v); e != nil {
 				v = v[:e[0]]
 			}
-			if e := nextLabel.FindStringIndex(v); e != nil && key != "成文日期" && key != "发布日期" {
+			if strings.HasSuffix(key, "日期") {
+				// A date value ends with the date itself.
+				if d := findDate(v); d != nil && d[0] <= 2 {
+					v = v[:d[1]]
+				}
+			} else if e := nextLabel.FindStringIndex(v); e != nil {
 				v = v[:e[0]]
 			}
 			v = strings.Trim(v, " \t　")

@@ -68,7 +68,15 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 				stop = true
 				break
 			}
-			if dropLine(ln, m, len(out) == 0 && len(keep) == 0) {
+			atStart := len(out) == 0 && len(keep) == 0
+			if !atStart && len(out) <= 2 && len(keep) == 0 && wireDateline.MatchString(ln) && isIssuer(out) {
+				// Releases name their issuer on the lines between the
+				// headline and the dateline: that is the publisher.
+				m.source = strings.Join(out, " ")
+				out = out[:0]
+				atStart = true
+			}
+			if dropLine(ln, m, atStart) {
 				continue
 			}
 			keep = append(keep, ln)
@@ -82,6 +90,20 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 	}
 	out = dropLeadingTitle(out, normTitle)
 	return reflow(out)
+}
+
+// isIssuer reports whether the blocks before a wire dateline are short
+// name lines rather than prose.
+func isIssuer(blocks []string) bool {
+	if len(blocks) == 0 {
+		return false
+	}
+	for _, b := range blocks {
+		if strings.Contains(b, "\n") || utf8.RuneCountInString(b) > 120 || endsSentence(b) {
+			return false
+		}
+	}
+	return true
 }
 
 // dropLeadingTitle removes a headline repeated anywhere in the first
