@@ -8,7 +8,7 @@ ADDR   ?= 127.0.0.1:8080
 CONFIG ?= sources.yaml
 DATA   ?= data
 INDEX  ?= index
-STATICCHECK_VERSION ?= 2025.1.1
+STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: all build demo run test lint bench extract-bench clean
 
