@@ -175,10 +175,10 @@ func candidateScore(n *html.Node, s *stats) float64 {
 	v := s.score * (1 - s.density())
 	name := classID(n)
 	if name != "" {
-		if contentName.MatchString(name) {
+		if isContentName(name) {
 			v += 10 + v*0.1
 		}
-		if boilerplateName.MatchString(name) || boilerplateWord.MatchString(name) {
+		if isBoilerplateName(name) {
 			v -= 15 + v*0.1
 		}
 	}

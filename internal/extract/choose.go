@@ -90,7 +90,7 @@ func absDays(a, b time.Time) float64 {
 // date right after its label.
 func labelledDate(lines []string) (time.Time, bool) {
 	for _, ln := range lines {
-		if utf8.RuneCountInString(ln) > 200 {
+		if len(ln) > 600 || !hasDigitRun(ln) {
 			continue
 		}
 		for _, loc := range dateLabel.FindAllStringIndex(ln, -1) {
@@ -144,7 +144,7 @@ func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld l
 		return v
 	}
 	for _, ln := range full {
-		if utf8.RuneCountInString(ln) > 160 {
+		if len(ln) > 480 || !strings.ContainsAny(ln, ":：") {
 			continue
 		}
 		if v := labelValue(ln, authorLabels); v != "" {
@@ -179,7 +179,7 @@ func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full
 		return cleanSource(lm.source)
 	}
 	for _, ln := range full {
-		if utf8.RuneCountInString(ln) > 160 {
+		if len(ln) > 480 || !strings.ContainsAny(ln, ":：") {
 			continue
 		}
 		if v := cleanSource(labelValue(ln, sourceLabels)); v != "" {
@@ -187,6 +187,9 @@ func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full
 		}
 	}
 	for _, ln := range full {
+		if !strings.ContainsAny(ln, "|｜") {
+			continue
+		}
 		if v := siteBeforeDate(ln); v != "" {
 			return v
 		}
@@ -235,7 +238,7 @@ func cleanSource(s string) string {
 func readFields(lines []string) map[string]string {
 	var f map[string]string
 	for _, ln := range lines {
-		if utf8.RuneCountInString(ln) > 300 {
+		if len(ln) > 900 || !strings.ContainsAny(ln, ":：") {
 			continue
 		}
 		for _, loc := range fieldLabel.FindAllStringSubmatchIndex(ln, -1) {
@@ -265,4 +268,21 @@ func readFields(lines []string) map[string]string {
 		}
 	}
 	return f
+}
+
+// hasDigitRun reports whether s has four digits in a row, as every date
+// with a year has; it spares the date regexps most lines.
+func hasDigitRun(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			if run == 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }

@@ -131,10 +131,12 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if hanwebSign.MatchString(ln) && n < 60 {
 		return true
 	}
-	if pagerLine.MatchString(strings.ToLower(ln)) {
+	// Cheap length and character tests guard the regexps: this runs on
+	// every line of every page.
+	if n <= 40 && pagerLine.MatchString(strings.ToLower(ln)) {
 		return true
 	}
-	if actionLine.MatchString(strings.ToLower(ln)) || actionLine.MatchString(ln) {
+	if n <= 30 && actionLine.MatchString(strings.ToLower(ln)) {
 		return true
 	}
 	if fontToggle.MatchString(ln) {
@@ -147,14 +149,18 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		m.dates = append(m.dates, rest)
 		return true
 	}
-	if n < 200 && (captionTail.MatchString(ln) || captionHead.MatchString(ln)) {
+	if n < 200 && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]")) && captionTail.MatchString(ln) {
 		return true
 	}
-	if n < 160 && metaLabel.MatchString(ln) {
+	colon := strings.ContainsAny(ln, ":：】]")
+	if n < 200 && colon && captionHead.MatchString(ln) {
+		return true
+	}
+	if n < 160 && colon && metaLabel.MatchString(ln) {
 		noteMeta(ln, m)
 		return true
 	}
-	if n < 160 && isMetaCluster(ln) {
+	if n < 160 && hasDigitRun(ln) && isMetaCluster(ln) {
 		noteMeta(ln, m)
 		return true
 	}
@@ -165,7 +171,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 			}
 			return true
 		}
-		if wireDateline.MatchString(ln) {
+		if strings.Contains(ln, "/") && wireDateline.MatchString(ln) {
 			m.dates = append(m.dates, ln)
 			return true
 		}

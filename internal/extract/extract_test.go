@@ -99,7 +99,7 @@ func TestSeeds(t *testing.T) {
 	}
 	var truths []struct {
 		Seed, Title, Published, Author, Source, Lang string
-		Body, Boilerplate                           []string
+		Body, Boilerplate                            []string
 	}
 	if err := json.Unmarshal(raw, &truths); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -11,12 +10,63 @@ import (
 // Class and id words that mark page furniture rather than the article.
 // Distinctive words match anywhere in the name ("bdsharebuttonbox",
 // "articleShare"); short ones only as whole words, since "nav" is in
-// "canvas" and "ad" in "header".
+// "canvas" and "ad" in "header". Plain substring and word-set lookups:
+// these run on every element, and a regexp alternation is too slow.
 var (
-	boilerplateName = regexp.MustCompile(`share|comment|breadcrumb|crumb|sidebar|side-bar|copyright|pagination|pager|pagenav|page-nav|paging|footer|related|relevant|recommend|social|sponsor|advert|newsletter|subscri|signup|sign-up|promo|popular|most-read|mostread|trending|outbrain|taboola|disqus|cookie|consent|gdpr|toolbar|tool-bar|widget|masthead|navbar|topbar|banner|modal|popup|login|author-bio|authorbio|read-more|readmore|more-stories|morestories|next-prev|prevnext|prev-next|jiucuo|printer|fontsize|font-size|visually-hidden|sr-only|screen-reader`)
-	boilerplateWord = regexp.MustCompile(`(^|[^a-z0-9])(nav|navigation|menu|ads?|ad-[a-z]+|print|tags?|tag-list|keywords|foot|bottom|header|head-nav|logo|search|skip|share|rss|meta-links|byline-social|caption|credit|photo-credit|figcaption|wp-caption-text|location|position|dateline-nav)([^a-z0-9]|$)`)
-	contentName     = regexp.MustCompile(`article|content|entry|story|post-body|postbody|main|body|text|zoom|detail|news_txt|con_txt|正文`)
+	boilerplateParts = []string{"share", "comment", "breadcrumb", "crumb", "sidebar", "side-bar", "copyright",
+		"pagination", "pager", "pagenav", "page-nav", "paging", "footer", "related", "relevant", "recommend",
+		"social", "sponsor", "advert", "newsletter", "subscri", "signup", "sign-up", "promo", "popular",
+		"most-read", "mostread", "trending", "outbrain", "taboola", "disqus", "cookie", "consent", "gdpr",
+		"toolbar", "tool-bar", "widget", "masthead", "navbar", "topbar", "banner", "modal", "popup", "login",
+		"author-bio", "authorbio", "read-more", "readmore", "more-stories", "morestories", "next-prev",
+		"prevnext", "prev-next", "jiucuo", "printer", "fontsize", "font-size", "visually-hidden", "sr-only",
+		"screen-reader"}
+	boilerplateWords = wordSet("nav", "navigation", "menu", "ad", "ads", "print", "tag", "tags", "tag-list",
+		"keywords", "foot", "bottom", "header", "head-nav", "logo", "search", "skip", "rss", "meta-links",
+		"caption", "credit", "photo-credit", "figcaption", "wp-caption-text", "location", "position")
+	contentParts = []string{"article", "content", "entry", "story", "post-body", "postbody", "main", "body",
+		"text", "zoom", "detail", "news_txt", "con_txt", "正文"}
 )
+
+func wordSet(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// isBoilerplateName reports whether a lower-cased class/id string names
+// furniture.
+func isBoilerplateName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, p := range boilerplateParts {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
+	}) {
+		if boilerplateWords[w] || strings.HasPrefix(w, "ad-") {
+			return true
+		}
+	}
+	return false
+}
+
+// isContentName reports whether a lower-cased class/id string names the
+// article.
+func isContentName(name string) bool {
+	for _, p := range contentParts {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // pruneTags are never part of an article body.
 func pruneTag(a atom.Atom) bool {
@@ -56,7 +106,7 @@ func protectedPath(root *html.Node) map[*html.Node]bool {
 	if best == nil {
 		return p
 	}
-	if contentName.MatchString(classID(best)) {
+	if isContentName(classID(best)) {
 		p[best] = true
 	}
 	for a := best.Parent; a != nil; a = a.Parent {
@@ -134,7 +184,7 @@ func shouldPrune(n *html.Node, lens map[*html.Node]int, total int) bool {
 	if name == "" {
 		return false
 	}
-	if !boilerplateName.MatchString(name) && !boilerplateWord.MatchString(name) {
+	if !isBoilerplateName(name) {
 		return false
 	}
 	if share >= 0.6 {
@@ -142,7 +192,7 @@ func shouldPrune(n *html.Node, lens map[*html.Node]int, total int) bool {
 	}
 	// "article-share" is furniture; "article-content related-wrapper"
 	// holding a good share of the page probably is the article.
-	if contentName.MatchString(name) && share >= 0.3 {
+	if isContentName(name) && share >= 0.3 {
 		return false
 	}
 	return true
