@@ -106,7 +106,7 @@ func measure(root *html.Node) map[*html.Node]*stats {
 			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Svg:
 				return 0, 0, 0
 			}
-			if n.DataAtom == atom.A {
+			if n.DataAtom == atom.A && !inLink && !longAnchor(n) {
 				inLink = true
 			}
 			if n.DataAtom == atom.Br && block != nil {
@@ -167,6 +167,29 @@ func measure(root *html.Node) map[*html.Node]*stats {
 		}
 	}
 	return st
+}
+
+// longAnchor reports whether a link holds more text than any real link:
+// an unclosed <a> in old pages swallows the whole article, which must not
+// then count as link text.
+func longAnchor(n *html.Node) bool {
+	k := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			for _, r := range n.Data {
+				k += runeWeight(r)
+			}
+			return k > 400
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }
 
 // candidateScore is the container's evidence discounted by its links,
