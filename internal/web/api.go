@@ -1,0 +1,107 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"riverside/internal/news"
+)
+
+// facetNames are the facets every search response carries.
+var facetNames = []string{"source", "district", "lang", "month"}
+
+// searchResponse is the body of GET /api/search (DESIGN.md).
+type searchResponse struct {
+	Total  uint64                       `json:"total"`
+	TookMS int64                        `json:"took_ms"`
+	Hits   []hitJSON                    `json:"hits"`
+	Facets map[string][]news.FacetValue `json:"facets"`
+}
+
+// hitJSON is a hit as the API shows it: an unknown publication time is
+// "", as in the rest of Riverside's JSON, not year 1.
+type hitJSON struct {
+	ID        string  `json:"id"`
+	URL       string  `json:"url"`
+	Title     string  `json:"title"`
+	Published string  `json:"published"`
+	Source    string  `json:"source"`
+	District  string  `json:"district"`
+	Lang      string  `json:"lang"`
+	Snippet   string  `json:"snippet"`
+	Score     float64 `json:"score"`
+}
+
+func (s *server) search(w http.ResponseWriter, r *http.Request) error {
+	q, err := parseQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	res, err := s.Searcher.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := searchResponse{
+		Total:  res.Total,
+		TookMS: res.TookMS,
+		Hits:   make([]hitJSON, 0, len(res.Hits)),
+		Facets: make(map[string][]news.FacetValue, len(facetNames)),
+	}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, hitJSON{
+			ID: h.ID, URL: h.URL, Title: h.Title, Published: formatTime(h.Published),
+			Source: h.Source, District: h.District, Lang: h.Lang, Snippet: h.Snippet, Score: h.Score,
+		})
+	}
+	for _, name := range facetNames {
+		values := res.Facets[name]
+		if values == nil {
+			values = []news.FacetValue{}
+		}
+		out.Facets[name] = values
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// articleResponse is the body of GET /api/articles/{id}: every field of
+// the article and the other URLs its text was found at.
+type articleResponse struct {
+	*news.Article
+	Duplicates []string `json:"duplicates"`
+}
+
+func (s *server) article(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	a, err := s.Articles.Article(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	dups, err := s.Articles.Duplicates(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if dups == nil {
+		dups = []string{}
+	}
+	if a.Districts == nil {
+		a.Districts = []string{}
+	}
+	return writeJSON(w, http.StatusOK, articleResponse{Article: a, Duplicates: dups})
+}
+
+func (s *server) health(w http.ResponseWriter, r *http.Request) error {
+	seq, err := s.Indexed.Checkpoint()
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "indexed_seq": seq})
+}
+
+// formatTime renders t in RFC 3339, "" when unknown.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}

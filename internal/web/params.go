@@ -1,0 +1,106 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"riverside/internal/news"
+)
+
+// Bounds of the search parameters.
+const (
+	defaultSize = 20
+	maxSize     = 100
+	// maxPage keeps deep paging (which costs the index From+Size hits)
+	// within reason; dates and filters are how to reach old articles.
+	maxPage     = 500
+	maxParamLen = 200
+)
+
+// paramError is a bad request parameter.
+type paramError struct {
+	Param string
+	Msg   string
+}
+
+func (e *paramError) Error() string {
+	return fmt.Sprintf("parameter %s: %s", e.Param, e.Msg)
+}
+
+// parseQuery reads the search parameters shared by /api/search and /.
+// The query language itself is checked by the index.
+func parseQuery(v url.Values) (news.Query, error) {
+	q := news.Query{
+		Q:        strings.TrimSpace(v.Get("q")),
+		Source:   strings.TrimSpace(v.Get("source")),
+		District: strings.TrimSpace(v.Get("district")),
+		Lang:     strings.TrimSpace(v.Get("lang")),
+		Sort:     strings.TrimSpace(v.Get("sort")),
+		Page:     1,
+		Size:     defaultSize,
+	}
+	for name, val := range map[string]string{"source": q.Source, "district": q.District, "lang": q.Lang} {
+		if utf8.RuneCountInString(val) > maxParamLen {
+			return q, &paramError{name, fmt.Sprintf("longer than %d characters", maxParamLen)}
+		}
+	}
+	switch q.Sort {
+	case "", news.SortRelevance, news.SortDate, news.SortDateDesc:
+	default:
+		return q, &paramError{"sort", fmt.Sprintf("%q is not one of relevance, date, -date", q.Sort)}
+	}
+	var err error
+	if q.Page, err = intParam(v, "page", 1, 1, maxPage); err != nil {
+		return q, err
+	}
+	if q.Size, err = intParam(v, "size", defaultSize, 1, maxSize); err != nil {
+		return q, err
+	}
+	if q.From, err = timeParam(v, "from", false); err != nil {
+		return q, err
+	}
+	if q.To, err = timeParam(v, "to", true); err != nil {
+		return q, err
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return q, &paramError{"to", "before from"}
+	}
+	return q, nil
+}
+
+func intParam(v url.Values, name string, def, lo, hi int) (int, error) {
+	s := strings.TrimSpace(v.Get(name))
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, &paramError{name, fmt.Sprintf("%q is not a number from %d to %d", s, lo, hi)}
+	}
+	return n, nil
+}
+
+// timeParam reads a date (YYYY-MM-DD, a day in China Standard Time, where
+// the news is published) or an RFC 3339 time. A date as the end of a
+// range includes the whole day.
+func timeParam(v url.Values, name string, end bool) (time.Time, error) {
+	s := strings.TrimSpace(v.Get(name))
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseInLocation(time.DateOnly, s, news.Shanghai)
+	if err != nil {
+		return time.Time{}, &paramError{name, fmt.Sprintf("%q is not a date (want YYYY-MM-DD or RFC 3339)", s)}
+	}
+	if end {
+		d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	}
+	return d, nil
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"riverside/internal/index"
+)
+
+// errNoRoute answers paths that no route serves.
+var errNoRoute = errors.New("no such page")
+
+// problem is an error as a response: status and JSON body.
+type problem struct {
+	status int
+	Error  string `json:"error"`
+	// Pos is the rune offset of the fault in q, for query errors.
+	Pos *int `json:"pos,omitempty"`
+	// Param names the bad parameter.
+	Param string `json:"param,omitempty"`
+}
+
+// classify maps an error to its response. It is the one place that
+// decides status codes.
+func classify(err error) problem {
+	var qe *index.QueryError
+	var pe *paramError
+	switch {
+	case errors.As(err, &qe):
+		pos := qe.Pos
+		return problem{status: http.StatusBadRequest, Error: qe.Error(), Pos: &pos, Param: "q"}
+	case errors.As(err, &pe):
+		return problem{status: http.StatusBadRequest, Error: pe.Error(), Param: pe.Param}
+	case errors.Is(err, ErrNotFound):
+		return problem{status: http.StatusNotFound, Error: "article not found"}
+	case errors.Is(err, errNoRoute):
+		return problem{status: http.StatusNotFound, Error: "no such page"}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return problem{status: http.StatusServiceUnavailable, Error: "request cancelled or timed out"}
+	}
+	return problem{status: http.StatusInternalServerError, Error: "internal error"}
+}
+
+// fail writes the response for err: an HTML page for the search page,
+// JSON elsewhere. Server faults are logged here, once.
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	p := classify(err)
+	if p.status >= 500 && r.Context().Err() == nil {
+		s.Logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/healthz" {
+		s.renderError(w, r, p)
+		return
+	}
+	_ = writeJSON(w, p.status, p) // a problem always encodes
+}
+
+// writeJSON writes v as the response. It encodes first, so that a value
+// that can't be encoded is a clean 500 rather than half a body.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// Snippets carry <mark>; escaping it as \u003c only obscures them.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes()) // a failed write means the client left
+	return nil
+}

@@ -1,0 +1,114 @@
+// Package web is searchd's HTTP face: the JSON API for analysts' tools and
+// a server-rendered search page that works without JavaScript.
+//
+// All routes are declared in New. Handlers return errors; respond maps
+// them to status codes in one place, so that user input never ends in a
+// 500.
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"riverside/internal/news"
+)
+
+// ErrNotFound is what Articles returns (wrapped) for an unknown ID.
+var ErrNotFound = errors.New("not found")
+
+// Searcher runs searches (the index).
+type Searcher interface {
+	Search(ctx context.Context, q news.Query) (*news.Result, error)
+}
+
+// Checkpointer tells how far indexing got (the index).
+type Checkpointer interface {
+	Checkpoint() (int64, error)
+}
+
+// Articles reads articles (the store). Article returns an error wrapping
+// ErrNotFound for an unknown ID.
+type Articles interface {
+	Article(ctx context.Context, id string) (*news.Article, error)
+	Duplicates(ctx context.Context, id string) ([]string, error)
+}
+
+// Deps are the collaborators of the handlers.
+type Deps struct {
+	Searcher Searcher
+	Indexed  Checkpointer
+	Articles Articles
+	Logger   *slog.Logger
+}
+
+// server holds the dependencies and the parsed templates.
+type server struct {
+	Deps
+	page *template.Template
+}
+
+// New returns the handler of every route.
+func New(deps Deps) http.Handler {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{Deps: deps, page: parsePage()}
+	mux := http.NewServeMux()
+	mux.Handle("GET /api/search", s.handle(s.search))
+	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
+	mux.Handle("GET /healthz", s.handle(s.health))
+	mux.Handle("GET /{$}", s.handle(s.searchPage))
+	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return errNoRoute
+	}))
+	return s.logRequests(mux)
+}
+
+// handlerFunc is a handler that reports failure by returning an error,
+// which respond turns into a response.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// statusWriter remembers the status code for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (s *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Int64("duration_ms", time.Since(start).Milliseconds()))
+	})
+}
