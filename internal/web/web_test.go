@@ -262,10 +262,10 @@ func TestPage(t *testing.T) {
 		t.Errorf("content type %q", ct)
 	}
 	for _, want := range []string{
-		`value="物联网 &lt;script&gt;"`,                                          // the query, escaped, in the box
+		`value="物联网 &lt;script&gt;"`,                                              // the query, escaped, in the box
 		`<a href="https://www.hhtz.gov.cn/art/1.html" rel="noopener noreferrer">`, // title links the original
-		`物联网小镇 &lt;b&gt;新&lt;/b&gt;`,                                            // the title escaped
-		`杭州高新区（滨江）<mark>物联网</mark>小镇 &lt;script&gt;alert(1)&lt;/script&gt;`, // the snippet as HTML
+		`物联网小镇 &lt;b&gt;新&lt;/b&gt;`,                                              // the title escaped
+		`杭州高新区（滨江）<mark>物联网</mark>小镇 &lt;script&gt;alert(1)&lt;/script&gt;`,       // the snippet as HTML
 		`2025-03-10 09:00 · binjiang-news · binjiang · zh`,
 		`undated`,
 		`42 results (3 ms)`,
