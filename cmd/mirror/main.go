@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -37,6 +38,31 @@ func main() {
 
 // shutdownTimeout bounds the wait for in-flight requests at exit.
 const shutdownTimeout = 5 * time.Second
+
+// writeFileAtomic writes a file through a temporary file and a rename,
+// so that a reader polling for it never sees it half written.
+func writeFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write sources: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write sources: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write sources: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write sources: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		return fmt.Errorf("write sources: %w", err)
+	}
+	return nil
+}
 
 // run serves the mirror until ctx is done, then shuts down gracefully.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -72,9 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	base := "http://" + ln.Addr().String()
 	if *sources != "" {
-		if err := os.WriteFile(*sources, m.SourcesYAML(base), 0o644); err != nil {
+		if err := writeFileAtomic(*sources, m.SourcesYAML(base)); err != nil {
 			ln.Close()
-			return fmt.Errorf("write sources: %w", err)
+			return err
 		}
 		log.Info("wrote sources", "file", *sources)
 	}

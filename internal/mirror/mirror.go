@@ -188,6 +188,7 @@ func (m *Mirror) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", m.handleIndex)
 	mux.HandleFunc("GET /_mirror/sources.yaml", m.handleSources)
 	mux.HandleFunc("POST /_mirror/publish", m.handlePublish)
+	mux.HandleFunc("GET /_mirror/publish", handlePublishGet)
 	for _, s := range m.sites {
 		mux.HandleFunc("GET /"+s.id+"/{$}", m.handleSiteHome)
 	}

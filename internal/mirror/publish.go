@@ -47,6 +47,12 @@ func (m *Mirror) handlePublish(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]string{"url": baseURL(r) + a.Path})
 }
 
+// handlePublishGet answers a GET of the publish endpoint.
+func handlePublishGet(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "POST a JSON object {\"site\", \"title\", \"text\"} (all optional)"})
+}
+
 // writeJSON writes v as a JSON response.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", typeJSON)

@@ -127,15 +127,16 @@ func seedArticle(num string, t Truth, raw string, p seedPlace) (*Article, error)
 		if len(t.Body) != 8 {
 			return nil, fmt.Errorf("want 8 body paragraphs to spread over 3 pages, have %d", len(t.Body))
 		}
-		// The seed is one article over three pages; its photo sits
-		// between the introduction and the first group of towns.
-		a.Body = append(a.Body, paras(t.Body[:3])...)
-		a.Body = append(a.Body, Block{PageBreak: true}, Block{Text: t.Body[3]},
-			Block{
-				Image:   "/ehangzhou/img/attachement/jpg/site48/20210512/f44d30758e7d2247c10b0f.jpg",
-				Alt:     "Binjiang IoT town.png",
-				Caption: "The Binjiang Internet of Things Town. [Photo/zjol.com.cn]",
-			})
+		// The seed is one article over three pages. Its photo closes
+		// the first page, before the first group of towns, as in the
+		// seed's text.
+		a.Body = append(a.Body, paras(t.Body[:4])...)
+		a.Body = append(a.Body, Block{
+			Image:   "/ehangzhou/img/attachement/jpg/site48/20210512/f44d30758e7d2247c10b0f.jpg",
+			Alt:     "Binjiang IoT town.png",
+			Caption: "The Binjiang Internet of Things Town. [Photo/zjol.com.cn]",
+		})
+		a.Body = append(a.Body, Block{PageBreak: true})
 		a.Body = append(a.Body, paras(t.Body[4:6])...)
 		a.Body = append(a.Body, Block{PageBreak: true})
 		a.Body = append(a.Body, paras(t.Body[6:])...)
