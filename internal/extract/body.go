@@ -235,6 +235,19 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 		}
 		return []*html.Node{root}
 	}
+	// Stories cut into many small boxes (one card per paragraph) leave
+	// each box a modest score; an ancestor that holds several of them
+	// with little link text is the story.
+	for a, level := best.Parent, 1; a != nil && level <= 3; a, level = a.Parent, level+1 {
+		as, bs := st[a], st[best]
+		if as == nil || a.DataAtom == atom.Body || a.DataAtom == atom.Html {
+			break
+		}
+		if v := candidateScore(a, as); v >= bestScore*0.6 && as.density() < 0.2 &&
+			float64(as.text-as.link) >= 2*float64(bs.text-bs.link) {
+			best, bestScore = a, max(v, bestScore)
+		}
+	}
 	if best.DataAtom == atom.Body || best.Parent == nil {
 		return []*html.Node{best}
 	}

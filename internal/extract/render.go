@@ -153,7 +153,9 @@ func (r *renderer) junk(n *html.Node) bool {
 	case atom.P:
 		return s.text > 0 && d > 0.8 && s.text < 160
 	case atom.Ul, atom.Ol, atom.Dl:
-		return d > 0.45 || (d > 0.25 && s.punct == 0)
+		// A list can be the story itself ("10 things in tech"), with a
+		// link in every item: only link-dominated, unpunctuated lists go.
+		return d > 0.6 || (d > 0.3 && s.punct < 2)
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return d > 0.5
 	}
