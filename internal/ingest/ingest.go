@@ -60,9 +60,9 @@ type Ingester struct {
 const maxContinuation = 20
 
 // Pass crawls src once.
-func (in *Ingester) Pass(ctx context.Context, src news.Source) Stats {
+func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 	start := time.Now()
-	st := Stats{Source: src.ID}
+	st.Source = src.ID
 	fail := func(err error) {
 		st.Failed++
 		if st.Err == nil {

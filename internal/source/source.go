@@ -91,8 +91,10 @@ func Parse(name string, data []byte, opts Options) ([]news.Source, error) {
 	if err != nil {
 		return nil, Faults{faultFromYAML(name, err.Error())}
 	}
+	explicitDelay := make([]bool, len(f.Sources))
 	for i := range f.Sources {
 		if i < len(lines) {
+			explicitDelay[i] = lines[i].hasDelay
 			f.Sources[i].Line = lines[i].entry
 			for j := range f.Sources[i].Discovery {
 				if j < len(lines[i].discovery) {
@@ -101,7 +103,7 @@ func Parse(name string, data []byte, opts Options) ([]news.Source, error) {
 			}
 		}
 	}
-	faults := validate(name, f.Sources, opts)
+	faults := validate(name, f.Sources, explicitDelay, opts)
 	if len(faults) > 0 {
 		return nil, faults
 	}
@@ -120,6 +122,8 @@ func faultFromYAML(name, msg string) Fault {
 type lineInfo struct {
 	entry     int
 	discovery []int
+	// hasDelay tells an explicit "delay: 0s" (no pause) from no delay key.
+	hasDelay bool
 }
 
 // entryLines finds where each source entry (and each of its discovery
@@ -139,6 +143,7 @@ func entryLines(data []byte) ([]lineInfo, error) {
 	out := make([]lineInfo, len(seq.Content))
 	for i, entry := range seq.Content {
 		out[i].entry = entry.Line
+		out[i].hasDelay = mapValue(entry, "delay") != nil
 		if d := mapValue(entry, "discovery"); d != nil && d.Kind == yaml.SequenceNode {
 			for _, de := range d.Content {
 				out[i].discovery = append(out[i].discovery, de.Line)
@@ -162,7 +167,7 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
-func validate(name string, srcs []news.Source, opts Options) Faults {
+func validate(name string, srcs []news.Source, explicitDelay []bool, opts Options) Faults {
 	var faults Faults
 	fault := func(line int, format string, args ...any) {
 		faults = append(faults, Fault{File: name, Line: max(line, 1), Msg: fmt.Sprintf(format, args...)})
@@ -205,7 +210,7 @@ func validate(name string, srcs []news.Source, opts Options) Faults {
 				fault(s.Line, "%s: schedule %q: %v", where, s.Schedule, err)
 			}
 		}
-		if s.Delay == 0 {
+		if s.Delay == 0 && !explicitDelay[i] {
 			s.Delay = DefaultDelay
 		} else if s.Delay < 0 {
 			fault(s.Line, "%s: delay must not be negative", where)

@@ -22,13 +22,16 @@ func TestLoadGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != 2 {
-		t.Fatalf("got %d sources, want 2", len(srcs))
+	if len(srcs) != 3 {
+		t.Fatalf("got %d sources, want 3", len(srcs))
 	}
 	first := srcs[0]
 	if first.ID != "xiaoshan-news" || first.District != news.Xiaoshan || first.Delay != 1500*time.Millisecond ||
 		first.Line != 2 || first.Discovery[0].Line != 8 || first.Discovery[0].Kind != news.KindHTMLList {
 		t.Errorf("first source: got %+v", first)
+	}
+	if srcs[2].Delay != 0 {
+		t.Errorf("explicit delay: 0s became %v", srcs[2].Delay)
 	}
 	d := srcs[1]
 	if d.Schedule != DefaultSchedule || d.Delay != DefaultDelay || d.Name != "defaults" || d.MaxPages != DefaultMaxPages {
