@@ -36,8 +36,10 @@ import (
 // published is read in Asia/Shanghai. A paragraph may be wrapped over
 // several lines; they are joined (with a space between Latin words).
 
-// headerKeys are the keys an article file must give, in their usual order.
-var headerKeys = []string{"site", "column", "id", "title", "published", "source", "author"}
+// headerKeys are the keys an article file must give, in order.
+func headerKeys() []string {
+	return []string{"site", "column", "id", "title", "published", "source", "author"}
+}
 
 // publishedLayout is the layout of the published header.
 const publishedLayout = "2006-01-02 15:04:05"
@@ -56,6 +58,7 @@ func parseArticle(name string, data []byte, sites []*site) (*Article, error) {
 		return fmt.Errorf("%s:%d: %s: %w", name, line, fmt.Sprintf(format, args...), errBadFile)
 	}
 
+	keys := headerKeys()
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
 	header := map[string]string{}
@@ -85,7 +88,7 @@ func parseArticle(name string, data []byte, sites []*site) (*Article, error) {
 			inBody = true
 			continue
 		}
-		if len(headerLine) == len(headerKeys) {
+		if len(headerLine) == len(keys) {
 			return nil, bad(line, "header has all its keys: want the line \"---\" here, have %q", text)
 		}
 		if strings.TrimSpace(text) == "" {
@@ -96,14 +99,14 @@ func parseArticle(name string, data []byte, sites []*site) (*Article, error) {
 			return nil, bad(line, "header line %q is not \"key: value\"", text)
 		}
 		key = strings.TrimSpace(key)
-		if !slices.Contains(headerKeys, key) {
-			return nil, bad(line, "unknown header key %q (want one of %s)", key, strings.Join(headerKeys, ", "))
+		if !slices.Contains(keys, key) {
+			return nil, bad(line, "unknown header key %q (want one of %s)", key, strings.Join(keys, ", "))
 		}
 		if prev, dup := headerLine[key]; dup {
 			return nil, bad(line, "header key %q repeated (first on line %d)", key, prev)
 		}
-		if want := headerKeys[len(headerLine)]; key != want {
-			return nil, bad(line, "header key %q out of order (want %q here; order: %s)", key, want, strings.Join(headerKeys, ", "))
+		if want := keys[len(headerLine)]; key != want {
+			return nil, bad(line, "header key %q out of order (want %q here; order: %s)", key, want, strings.Join(keys, ", "))
 		}
 		header[key] = strings.TrimSpace(value)
 		headerLine[key] = line
@@ -115,7 +118,7 @@ func parseArticle(name string, data []byte, sites []*site) (*Article, error) {
 	if !inBody {
 		return nil, bad(line, "no line \"---\" ends the header")
 	}
-	for _, k := range headerKeys {
+	for _, k := range keys {
 		if _, ok := headerLine[k]; !ok {
 			return nil, bad(1, "header key %q missing", k)
 		}

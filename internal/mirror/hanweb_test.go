@@ -148,7 +148,7 @@ func TestDataproxyPaging(t *testing.T) {
 		form := proxyQuery(c)
 		form.Set("col", "1")
 		form.Set("sourceContentType", "1")
-		for _, path := range dataproxyPaths {
+		for _, path := range dataproxyPaths() {
 			endpoint := srv.URL + "/" + c.site.id + path
 			t.Run(fmt.Sprintf("%s/%s%s", c.site.id, c.id, path), func(t *testing.T) {
 				fetch := func(req *http.Request) string {

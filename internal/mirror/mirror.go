@@ -2,7 +2,6 @@ package mirror
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -175,11 +174,13 @@ func (m *Mirror) site(id string) *site {
 }
 
 // dataproxyPaths are the three paths under which Hanweb sites have
-// answered jpage's list requests over the years.
-var dataproxyPaths = []string{
-	"/module/web/jpage/dataproxy.jsp",
-	"/module/jpage/dataproxy.jsp",
-	"/module/jslib/jquery/jpage/dataproxy.jsp",
+// answered jpage's list requests over the years (sites-reference §2.3).
+func dataproxyPaths() []string {
+	return []string{
+		"/module/web/jpage/dataproxy.jsp",
+		"/module/jpage/dataproxy.jsp",
+		"/module/jslib/jquery/jpage/dataproxy.jsp",
+	}
 }
 
 // routes maps every URL the mirror answers.
@@ -194,7 +195,7 @@ func (m *Mirror) routes() http.Handler {
 	}
 
 	for _, s := range []string{siteHHTZ, siteXiaoshan} {
-		for _, p := range dataproxyPaths {
+		for _, p := range dataproxyPaths() {
 			mux.HandleFunc("GET /"+s+p, m.handleDataproxy)
 			mux.HandleFunc("POST /"+s+p, m.handleDataproxy)
 		}
@@ -296,6 +297,3 @@ func pageOf(items []*Article, size, page int) (out []*Article, pages int) {
 	lo := (page - 1) * size
 	return items[lo:min(lo+size, len(items))], pages
 }
-
-// errNotFound is answered with the 404 page.
-var errNotFound = errors.New("mirror: not found")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,6 +199,15 @@ func releaseFromSeed(a *Article, raw string) error {
 	}
 	if len(a.Body) == 0 || len(a.Extra.Tail) == 0 {
 		return fmt.Errorf("release has no body or no tail")
+	}
+	// The seed's text lost the short last line of the hard-wrapped
+	// source line; the page carries it, as the wire did.
+	for i, l := range a.Extra.Tail {
+		rest, ok := strings.CutPrefix(l, "Source: ")
+		if ok && rest != a.Source && strings.HasPrefix(a.Source, rest) {
+			a.Extra.Tail = slices.Insert(a.Extra.Tail, i+1, strings.TrimSpace(a.Source[len(rest):]))
+			break
+		}
 	}
 	return nil
 }
