@@ -105,14 +105,14 @@ func (m *Mirror) Publish(siteID, title, text string) (*Article, error) {
 	return a, nil
 }
 
-// nextID returns the next article number on a site, with the number of
-// digits its URLs use. The caller holds m.mu.
+// nextID returns the next article number on a site: one past the
+// largest in use, or a number with the digits its URLs use when the site
+// has none yet. The caller holds m.mu.
 func (m *Mirror) nextID(s *site) string {
-	n := m.lastID[s.id] + 1
-	if floor, _ := strconv.Atoi("5" + strings.Repeat("0", s.idDigits-1)); n < floor {
-		n = floor
+	if last := m.lastID[s.id]; last > 0 {
+		return strconv.Itoa(last + 1)
 	}
-	return strconv.Itoa(n)
+	return "5" + strings.Repeat("0", s.idDigits-1)
 }
 
 // splitParagraphs splits posted text into paragraphs: at blank lines,
