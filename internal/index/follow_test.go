@@ -260,3 +260,18 @@ func TestOpenTwice(t *testing.T) {
 		t.Fatal("second Open blocked")
 	}
 }
+
+func TestOpenOtherMapping(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index")
+	idx, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.bleve.SetInternal([]byte(mappingKey), []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if _, err := Open(path); !errors.Is(err, ErrMappingChanged) {
+		t.Errorf("got %v, want ErrMappingChanged", err)
+	}
+}

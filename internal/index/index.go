@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -15,12 +16,12 @@ import (
 
 // Keys of the values the index keeps next to the documents (Bleve's
 // "internal" storage).
-var (
+const (
 	// seqKey holds the highest store sequence number indexed, written
 	// in the same batch as the documents it covers.
-	seqKey = []byte("riverside:seq")
+	seqKey = "riverside:seq"
 	// mappingKey holds mappingVersion.
-	mappingKey = []byte("riverside:mapping")
+	mappingKey = "riverside:mapping"
 )
 
 // openTimeout bounds the wait for the index's lock file. Bleve's default
@@ -37,6 +38,8 @@ var ErrMappingChanged = errors.New("index: built with another mapping version")
 // concurrent use: searches run while Follow applies batches.
 type Index struct {
 	bleve bleve.Index
+	// applying serialises Apply: each reads the checkpoint it then moves.
+	applying sync.Mutex
 	path  string
 	// text analyzes query words exactly as the text fields were analyzed,
 	// so that a query's bigrams and positions line up with the index's.
@@ -70,11 +73,11 @@ func Open(path string) (*Index, error) {
 
 func (x *Index) init(created bool) error {
 	if created {
-		if err := x.bleve.SetInternal(mappingKey, []byte(mappingVersion)); err != nil {
+		if err := x.bleve.SetInternal([]byte(mappingKey), []byte(mappingVersion)); err != nil {
 			return fmt.Errorf("index %s: record mapping version: %w", x.path, err)
 		}
 	}
-	v, err := x.bleve.GetInternal(mappingKey)
+	v, err := x.bleve.GetInternal([]byte(mappingKey))
 	if err != nil {
 		return fmt.Errorf("index %s: read mapping version: %w", x.path, err)
 	}
@@ -100,7 +103,7 @@ func (x *Index) Close() error {
 // Checkpoint returns the highest store sequence number indexed, 0 for a
 // new index.
 func (x *Index) Checkpoint() (int64, error) {
-	v, err := x.bleve.GetInternal(seqKey)
+	v, err := x.bleve.GetInternal([]byte(seqKey))
 	if err != nil {
 		return 0, fmt.Errorf("index %s: read checkpoint: %w", x.path, err)
 	}
@@ -125,6 +128,8 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	x.applying.Lock()
+	defer x.applying.Unlock()
 	done, err := x.Checkpoint()
 	if err != nil {
 		return err
@@ -153,7 +158,7 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 			return fmt.Errorf("index article %s (seq %d): %w", id, a.Seq, err)
 		}
 	}
-	batch.SetInternal(seqKey, []byte(strconv.FormatInt(maxSeq, 10)))
+	batch.SetInternal([]byte(seqKey), []byte(strconv.FormatInt(maxSeq, 10)))
 	if err := x.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("index batch up to seq %d: %w", maxSeq, err)
 	}

@@ -127,8 +127,6 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, p problem) 
 	if p.Pos != nil {
 		view.Error = strings.TrimPrefix(p.Error, "query: ")
 		runes := []rune(v.Get("q"))
-		// The form shows q trimmed, as the index saw it.
-		runes = []rune(strings.TrimSpace(string(runes)))
 		pos := min(*p.Pos, len(runes))
 		f := &faultView{Before: string(runes[:pos])}
 		if pos < len(runes) {

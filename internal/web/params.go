@@ -35,7 +35,9 @@ func (e *paramError) Error() string {
 // The query language itself is checked by the index.
 func parseQuery(v url.Values) (news.Query, error) {
 	q := news.Query{
-		Q:        strings.TrimSpace(v.Get("q")),
+		// q is passed as typed: the positions of query errors count
+		// from its first character.
+		Q:        v.Get("q"),
 		Source:   strings.TrimSpace(v.Get("source")),
 		District: strings.TrimSpace(v.Get("district")),
 		Lang:     strings.TrimSpace(v.Get("lang")),

@@ -13,8 +13,11 @@ import (
 	"riverside/internal/index"
 )
 
-// errNoRoute answers paths that no route serves.
-var errNoRoute = errors.New("no such page")
+// Errors of routing: no route serves the path, or not with that method.
+var (
+	errNoRoute = errors.New("no such page")
+	errMethod  = errors.New("method not allowed")
+)
 
 // problem is an error as a response: status and JSON body.
 type problem struct {
@@ -41,6 +44,8 @@ func classify(err error) problem {
 		return problem{status: http.StatusNotFound, Error: "article not found"}
 	case errors.Is(err, errNoRoute):
 		return problem{status: http.StatusNotFound, Error: "no such page"}
+	case errors.Is(err, errMethod):
+		return problem{status: http.StatusMethodNotAllowed, Error: "method not allowed; use GET"}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return problem{status: http.StatusServiceUnavailable, Error: "request cancelled or timed out"}
 	}

@@ -62,7 +62,13 @@ func New(deps Deps) http.Handler {
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
+	// Anything else gets an answer in the shape of its neighbours (JSON
+	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			return errMethod
+		}
 		return errNoRoute
 	}))
 	return s.logRequests(mux)

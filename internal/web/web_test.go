@@ -327,3 +327,21 @@ func TestSafeSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryPassedAsTyped keeps error positions true to what the user
+// typed: q is not trimmed.
+func TestQueryPassedAsTyped(t *testing.T) {
+	idx := &fakeIndex{}
+	get(t, newServer(idx), "/api/search?q=%20%20%22x")
+	if idx.got.Q != `  "x` {
+		t.Errorf("q %q, want it untrimmed", idx.got.Q)
+	}
+}
+
+func TestMethodNotAllowed(t *testing.T) {
+	rec := httptest.NewRecorder()
+	newServer(&fakeIndex{}).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/search", nil))
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /api/search: status %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+}
