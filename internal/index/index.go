@@ -40,7 +40,7 @@ type Index struct {
 	bleve bleve.Index
 	// applying serialises Apply: each reads the checkpoint it then moves.
 	applying sync.Mutex
-	path  string
+	path     string
 	// text analyzes query words exactly as the text fields were analyzed,
 	// so that a query's bigrams and positions line up with the index's.
 	text analysis.Analyzer
