@@ -40,6 +40,8 @@ func (dc *Discoverer) Discover(ctx context.Context, d news.Discovery) ([]Link, e
 		links, err = dc.htmlList(ctx, d, maxPages)
 	case news.KindHanwebDatastore:
 		links, err = dc.datastore(ctx, d, maxPages)
+	case news.KindHanwebJPaaS:
+		links, err = dc.jpaas(ctx, d, maxPages)
 	case news.KindFeed:
 		links, err = dc.feed(ctx, d)
 	case news.KindSitemap:
