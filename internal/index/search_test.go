@@ -195,3 +195,26 @@ func TestSearchErrors(t *testing.T) {
 }
 
 func fv(v string, n int) news.FacetValue { return news.FacetValue{Value: v, Count: n} }
+
+// FuzzSearch checks that any query either runs or is a *QueryError:
+// user input must never become a server error.
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{`滨江 AND (b OR "c d") -e title:f innov*`, `"state of the art"`, `the`, `source:x*`, `“物联网”`, `ＡＩ*`, `-(-a)`} {
+		f.Add(s)
+	}
+	idx, err := Open(f.TempDir() + "/index")
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer idx.Close()
+	if err := idx.Apply(context.Background(), []news.Article{{ID: "x", Seq: 1, Title: "滨江 state of the art", Text: "物联网 digital economy"}}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		_, err := idx.Search(context.Background(), news.Query{Q: q})
+		var qe *QueryError
+		if err != nil && !errors.As(err, &qe) {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+	})
+}

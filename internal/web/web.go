@@ -37,7 +37,8 @@ type Articles interface {
 	Duplicates(ctx context.Context, id string) ([]string, error)
 }
 
-// Deps are the collaborators of the handlers.
+// Deps are the collaborators of the handlers. All are required but
+// Logger, which defaults to discarding.
 type Deps struct {
 	Searcher Searcher
 	Indexed  Checkpointer
