@@ -59,18 +59,44 @@ func choosePublished(doc *goquery.Document, sel news.Selectors, meta headMeta, l
 	if len(cands) == 0 {
 		return time.Time{}
 	}
+	// A less trusted source may state the same instant more finely: a
+	// head meta with the day or the minute ("2024-01-10 09:27") and the
+	// visible line with the seconds ("ReleaseDate: 2024-01-10 09:27:19").
+	// The finer value wins when it agrees at the coarser one's precision.
 	best := cands[0]
-	if isMidnight(best) {
-		for _, c := range cands[1:] {
-			if !isMidnight(c) && sameDay(c, best) {
-				return c
-			}
+	for _, c := range cands[1:] {
+		if precision(c) > precision(best) && agrees(best, c) {
+			best = c
 		}
 	}
 	return best
 }
 
-func isMidnight(t time.Time) bool { return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 }
+// Precision of a time value, read from the value itself: a midnight is a
+// bare date, whole minutes are a time without seconds.
+const (
+	precDay = iota
+	precMinute
+	precSecond
+)
+
+func precision(t time.Time) int {
+	switch {
+	case t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0:
+		return precDay
+	case t.Second() == 0:
+		return precMinute
+	}
+	return precSecond
+}
+
+// agrees reports whether fine falls within coarse at coarse's precision.
+func agrees(coarse, fine time.Time) bool {
+	if precision(coarse) == precDay {
+		return sameDay(coarse, fine)
+	}
+	return fine.Truncate(time.Minute).Equal(coarse)
+}
 
 func sameDay(a, b time.Time) bool {
 	ay, am, ad := a.Date()

@@ -25,6 +25,9 @@ var testPages = []struct {
 	{"ehangzhou", "https://www.ehangzhou.gov.cn/2021-05/12/c_612345.htm", "002"},
 	{"kyodo", "https://english.kyodonews.net/news/2022/11/prw-binjiang.html", "003"},
 	{"aggregator", "https://example-news.com/news/2.html", "004"},
+	// Pages of the offline mirror (cmd/mirror), as the end-to-end test
+	// crawls them.
+	{"hhtz_en_mirror", "http://127.0.0.1:28999/hhtz/art/2024/1/10/art_1487272_59061483.html", "000"},
 }
 
 // golden is the part of a Page that the golden files pin down.
@@ -315,6 +318,28 @@ func BenchmarkExtract(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := Extract(pages[i%len(pages)], "", "https://example.com/", news.Selectors{}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFinerDate: a less trusted source that states the same instant more
+// finely refines the trusted one; a different instant does not.
+func TestFinerDate(t *testing.T) {
+	tests := []struct{ meta, line, want string }{
+		{"2024-01-10 09:27", "ReleaseDate: 2024-01-10 09:27:19", "2024-01-10T09:27:19+08:00"},
+		{"2024-01-10", "发布时间：2024-01-10 09:27", "2024-01-10T09:27:00+08:00"},
+		{"2024-01-10 09:27", "发布时间：2024-01-10 09:28:05", "2024-01-10T09:27:00+08:00"},
+		{"2024-01-10", "发布时间：2024-01-11 09:27", "2024-01-10T00:00:00+08:00"},
+	}
+	for _, tt := range tests {
+		raw := `<html><head><meta name="PubDate" content="` + tt.meta + `"></head><body><h1>Headline</h1><div>` + tt.line +
+			`</div><div><p>The body of the article, long enough to be the article, with a comma, and another one.</p></div></body></html>`
+		p, err := Extract([]byte(raw), "", "https://example.com/a.html", news.Selectors{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Published.Format(time.RFC3339); got != tt.want {
+			t.Errorf("meta %q, line %q: got %s, want %s", tt.meta, tt.line, got, tt.want)
 		}
 	}
 }
