@@ -23,6 +23,7 @@ import (
 type Store interface {
 	Known(ctx context.Context, id, url string) (bool, error)
 	Put(ctx context.Context, a *news.Article) (store.Outcome, error)
+	RecordPass(ctx context.Context, p store.Pass) error
 }
 
 // Stats summarise one pass over one source.
@@ -69,7 +70,10 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 			st.Err = err
 		}
 	}
-	defer func() { st.Elapsed = time.Since(start) }()
+	defer func() {
+		st.Elapsed = time.Since(start)
+		in.record(src, st)
+	}()
 
 	articleRE, err := regexp.Compile(src.ArticleURL)
 	if err != nil {
@@ -212,6 +216,31 @@ func (in *Ingester) read(ctx context.Context, sess *crawl.Session, src news.Sour
 	}
 	a.Districts = Districts(src.District, title+"\n"+text)
 	return a, nil
+}
+
+// OK tells whether the pass crawled anything: a pass with some failures
+// still counts as a success, one that reached nothing does not.
+func (st Stats) OK() bool {
+	reached := st.Known + st.New + st.Updated + st.Unchanged + st.Duplicate + st.Filtered
+	return st.Err == nil || reached > 0
+}
+
+// record keeps the pass in the store for source health. It uses a context
+// of its own so that a pass cut short by shutdown is still recorded.
+func (in *Ingester) record(src news.Source, st Stats) {
+	p := store.Pass{
+		SourceID: src.ID, Name: src.Name, District: src.District, Finished: in.now(), OK: st.OK(),
+		Stats: map[string]int{"discovered": st.Discovered, "known": st.Known, "fetched": st.Fetched, "new": st.New,
+			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "failed": st.Failed},
+	}
+	if st.Err != nil {
+		p.Error = st.Err.Error()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := in.Store.RecordPass(ctx, p); err != nil {
+		in.logger().Error("recording pass", "source", src.ID, "err", err)
+	}
 }
 
 func (in *Ingester) logger() *slog.Logger {

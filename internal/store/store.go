@@ -95,6 +95,17 @@ var schema = []string{
 		seen      TEXT NOT NULL
 	);
 	CREATE INDEX aliases_id ON aliases (id);`,
+	// sources: what the crawler last saw of each source, for /api/sources.
+	`CREATE TABLE sources (
+		id                   TEXT PRIMARY KEY,
+		name                 TEXT NOT NULL DEFAULT '',
+		district             TEXT NOT NULL DEFAULT '',
+		last_crawl           TEXT NOT NULL DEFAULT '',
+		last_success         TEXT NOT NULL DEFAULT '',
+		consecutive_failures INTEGER NOT NULL DEFAULT 0,
+		last_error           TEXT NOT NULL DEFAULT '',
+		last_stats           TEXT NOT NULL DEFAULT '{}'
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

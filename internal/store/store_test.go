@@ -169,3 +169,45 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Errorf("got %+v, want 100 versions, max seq 100", st)
 	}
 }
+
+func TestSourcesHealth(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	now := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
+	old := article("http://a/old", "old")
+	old.Fetched = now.Add(-30 * 24 * time.Hour)
+	recent := article("http://a/new", "new")
+	recent.Fetched = now.Add(-time.Hour)
+	for _, a := range []*news.Article{old, recent} {
+		if _, err := s.Put(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	passes := []Pass{
+		{SourceID: "src", Name: "Source", District: "binjiang", Finished: now.Add(-3 * time.Hour), OK: true, Stats: map[string]int{"new": 2}},
+		{SourceID: "src", Name: "Source", District: "binjiang", Finished: now.Add(-2 * time.Hour), OK: false, Error: "boom"},
+		{SourceID: "src", Name: "Source", District: "binjiang", Finished: now.Add(-1 * time.Hour), OK: false, Error: "boom again"},
+		{SourceID: "idle", Name: "Idle", Finished: now, OK: true},
+	}
+	for _, p := range passes {
+		if err := s.RecordPass(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs, err := s.Sources(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != 2 || hs[0].ID != "idle" || hs[1].ID != "src" {
+		t.Fatalf("got %+v", hs)
+	}
+	src := hs[1]
+	if src.ConsecutiveFailures != 2 || src.LastError != "boom again" || src.ArticlesTotal != 2 || src.Articles7d != 1 ||
+		src.LastCrawl == nil || !src.LastCrawl.Equal(now.Add(-time.Hour)) ||
+		src.LastSuccess == nil || !src.LastSuccess.Equal(now.Add(-3*time.Hour)) {
+		t.Errorf("src health: %+v", src)
+	}
+	if hs[0].ArticlesTotal != 0 || hs[0].LastSuccess == nil || hs[0].ConsecutiveFailures != 0 {
+		t.Errorf("idle health: %+v", hs[0])
+	}
+}
