@@ -326,6 +326,34 @@ func TestDemo(t *testing.T) {
 			}
 		})
 	}
+	t.Run("sources health and metrics", func(t *testing.T) {
+		var srcs []struct {
+			ID                  string  `json:"id"`
+			LastSuccess         *string `json:"last_success"`
+			ConsecutiveFailures int     `json:"consecutive_failures"`
+			ArticlesTotal       int     `json:"articles_total"`
+			Articles7d          int     `json:"articles_7d"`
+		}
+		if code := getJSON(t, base+"/api/sources", &srcs); code != 200 || len(srcs) < 7 {
+			t.Fatalf("GET /api/sources: %d, %d sources", code, len(srcs))
+		}
+		for _, s := range srcs {
+			if s.LastSuccess == nil || s.ConsecutiveFailures != 0 || s.ArticlesTotal == 0 || s.Articles7d != s.ArticlesTotal {
+				t.Errorf("source %+v", s)
+			}
+		}
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{"riverside_source_articles{source=", "riverside_index_sequence ", `riverside_http_requests_total{code="200",route="GET /api/search"}`} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("/metrics lacks %q", want)
+			}
+		}
+	})
 	t.Run("bad query is a 400 with a position", func(t *testing.T) {
 		var e struct {
 			Error string `json:"error"`

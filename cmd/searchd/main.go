@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"riverside/internal/index"
+	"riverside/internal/metrics"
 	"riverside/internal/news"
 	"riverside/internal/store"
 	"riverside/internal/web"
@@ -112,11 +113,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		st.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
+	reg := metrics.New(st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,
 			Indexed:  idx,
 			Articles: articles{st},
+			Sources:  st,
+			Metrics:  reg.Handler(),
+			Observer: reg,
 			Logger:   logger,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -58,3 +58,17 @@ type Selectors struct {
 	Author string `yaml:"author"`
 	Source string `yaml:"source"`
 }
+
+// SourceHealth is what the crawler last saw of a source (GET /api/sources).
+type SourceHealth struct {
+	ID                  string         `json:"id"`
+	Name                string         `json:"name"`
+	District            string         `json:"district"`
+	LastCrawl           *time.Time     `json:"last_crawl"`
+	LastSuccess         *time.Time     `json:"last_success"`
+	ConsecutiveFailures int            `json:"consecutive_failures"`
+	LastError           string         `json:"last_error"`
+	LastPass            map[string]int `json:"last_pass"`
+	ArticlesTotal       int            `json:"articles_total"`
+	Articles7d          int            `json:"articles_7d"`
+}

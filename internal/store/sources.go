@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"riverside/internal/news"
 )
 
 // Pass is what one crawl pass over a source did.
@@ -18,20 +20,6 @@ type Pass struct {
 	Error string
 	// Stats are the pass's counters, kept as given.
 	Stats map[string]int
-}
-
-// SourceHealth is what /api/sources shows of a source.
-type SourceHealth struct {
-	ID                  string         `json:"id"`
-	Name                string         `json:"name"`
-	District            string         `json:"district"`
-	LastCrawl           *time.Time     `json:"last_crawl"`
-	LastSuccess         *time.Time     `json:"last_success"`
-	ConsecutiveFailures int            `json:"consecutive_failures"`
-	LastError           string         `json:"last_error"`
-	LastPass            map[string]int `json:"last_pass"`
-	ArticlesTotal       int            `json:"articles_total"`
-	Articles7d          int            `json:"articles_7d"`
 }
 
 // RecordPass notes a finished pass: the time of the crawl, of the last
@@ -63,7 +51,7 @@ func (s *Store) RecordPass(ctx context.Context, p Pass) error {
 
 // Sources returns the health of every source the crawler has passed over
 // (and of any source that only has articles), ordered by id.
-func (s *Store) Sources(ctx context.Context, now time.Time) ([]SourceHealth, error) {
+func (s *Store) Sources(ctx context.Context, now time.Time) ([]news.SourceHealth, error) {
 	cutoff := now.Add(-7 * 24 * time.Hour).UTC().Format(timeLayout)
 	rows, err := s.db.QueryContext(ctx, `
 		WITH counts AS (
@@ -81,9 +69,9 @@ func (s *Store) Sources(ctx context.Context, now time.Time) ([]SourceHealth, err
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
 	defer rows.Close()
-	out := []SourceHealth{}
+	out := []news.SourceHealth{}
 	for rows.Next() {
-		var h SourceHealth
+		var h news.SourceHealth
 		var last, success, stats string
 		if err := rows.Scan(&h.ID, &h.Name, &h.District, &last, &success, &h.ConsecutiveFailures,
 			&h.LastError, &stats, &h.ArticlesTotal, &h.Articles7d); err != nil {

@@ -98,6 +98,18 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "indexed_seq": seq})
 }
 
+// sources lists the health of every source the crawler has recorded.
+func (s *server) sources(w http.ResponseWriter, r *http.Request) error {
+	list := []news.SourceHealth{}
+	if s.Sources != nil {
+		var err error
+		if list, err = s.Sources.Sources(r.Context(), time.Now()); err != nil {
+			return fmt.Errorf("sources: %w", err)
+		}
+	}
+	return writeJSON(w, http.StatusOK, list)
+}
+
 // formatTime renders t in RFC 3339, "" when unknown.
 func formatTime(t time.Time) string {
 	if t.IsZero() {

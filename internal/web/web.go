@@ -37,12 +37,27 @@ type Articles interface {
 	Duplicates(ctx context.Context, id string) ([]string, error)
 }
 
-// Deps are the collaborators of the handlers. All are required but
-// Logger, which defaults to discarding.
+// Sources reads the health of the sources (the store).
+type Sources interface {
+	Sources(ctx context.Context, now time.Time) ([]news.SourceHealth, error)
+}
+
+// Observer counts served requests (metrics).
+type Observer interface {
+	ObserveRequest(route string, status int, d time.Duration)
+}
+
+// Deps are the collaborators of the handlers. Searcher, Indexed and
+// Articles are required; without Sources, /api/sources is an empty list;
+// without Metrics, /metrics is a 404; Logger defaults to discarding.
 type Deps struct {
 	Searcher Searcher
 	Indexed  Checkpointer
 	Articles Articles
+	Sources  Sources
+	// Metrics serves /metrics; Observer, when set, is told of every request.
+	Metrics  http.Handler
+	Observer Observer
 	Logger   *slog.Logger
 }
 
@@ -62,6 +77,10 @@ func New(deps Deps) http.Handler {
 	mux.Handle("GET /api/search", s.handle(s.search))
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
 	mux.Handle("GET /healthz", s.handle(s.health))
+	mux.Handle("GET /api/sources", s.handle(s.sources))
+	if deps.Metrics != nil {
+		mux.Handle("GET /metrics", deps.Metrics)
+	}
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
@@ -112,6 +131,11 @@ func (s *server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		if s.Observer != nil {
+			// The mux has set r.Pattern: a route, never a raw path, so the
+			// label set stays small.
+			s.Observer.ObserveRequest(r.Pattern, sw.status, time.Since(start))
+		}
 		s.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),

@@ -345,3 +345,50 @@ func TestMethodNotAllowed(t *testing.T) {
 		t.Errorf("POST /api/search: status %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
 	}
 }
+
+type fakeSources []news.SourceHealth
+
+func (f fakeSources) Sources(ctx context.Context, now time.Time) ([]news.SourceHealth, error) {
+	return f, nil
+}
+
+type countingObserver struct{ routes []string }
+
+func (c *countingObserver) ObserveRequest(route string, status int, d time.Duration) {
+	c.routes = append(c.routes, fmt.Sprintf("%s %d", route, status))
+}
+
+func TestSourcesAndMetrics(t *testing.T) {
+	last := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	obs := &countingObserver{}
+	h := New(Deps{
+		Searcher: &fakeIndex{}, Indexed: &fakeIndex{}, Articles: fakeStore{},
+		Sources:  fakeSources{{ID: "hhtz-news", Name: "滨江", District: "binjiang", LastCrawl: &last, ArticlesTotal: 3}},
+		Metrics:  http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "riverside_up 1\n") }),
+		Observer: obs,
+	})
+	resp, body := get(t, h, "/api/sources")
+	if resp.StatusCode != 200 {
+		t.Fatalf("got %d: %s", resp.StatusCode, body)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0]["id"] != "hhtz-news" || got[0]["last_crawl"] != "2026-01-02T03:04:05Z" ||
+		got[0]["articles_total"] != float64(3) || got[0]["last_success"] != nil {
+		t.Errorf("got %s", body)
+	}
+	if resp, body := get(t, h, "/metrics"); resp.StatusCode != 200 || body != "riverside_up 1\n" {
+		t.Errorf("metrics: %d %q", resp.StatusCode, body)
+	}
+	get(t, h, "/api/articles/nope")
+	want := []string{"GET /api/sources 200", "GET /metrics 200", "GET /api/articles/{id} 404"}
+	if strings.Join(obs.routes, ",") != strings.Join(want, ",") {
+		t.Errorf("observed %v, want %v", obs.routes, want)
+	}
+	// Without a sources reader the list is empty, not null.
+	if _, body := get(t, newServer(&fakeIndex{}), "/api/sources"); strings.TrimSpace(body) != "[]" {
+		t.Errorf("no sources: got %q, want []", body)
+	}
+}
