@@ -159,12 +159,12 @@ func nearTitleDate(lines []string, title string) (time.Time, bool) {
 
 // chooseAuthor prefers a byline printed with the article over head metas,
 // which often hold editor codes or the CMS vendor.
-func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, paras []string) string {
+func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, paras []string, title, byline string) string {
 	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
 		return v
 	}
 	if lm.author != "" {
-		return lm.author
+		return chineseNames(lm.author)
 	}
 	if v := reporters(paras); v != "" {
 		return v
@@ -175,9 +175,12 @@ func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld l
 		}
 		if v := labelValue(ln, authorLabels); v != "" {
 			if a := cleanAuthor(v); a != "" {
-				return a
+				return chineseNames(a)
 			}
 		}
+	}
+	if v := nearTitleByline(full, title); v != "" {
+		return v
 	}
 	if v := cleanAuthor(ld.author); v != "" {
 		return v
@@ -187,7 +190,7 @@ func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld l
 			return v
 		}
 	}
-	return ""
+	return byline
 }
 
 // chooseSource names the publisher: a selector, the ContentSource meta,

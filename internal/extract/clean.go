@@ -35,6 +35,10 @@ var (
 type lineMeta struct {
 	author, source string
 	dates          []string // labelled or dateline dates, in order
+	// sourceCut is set after a "Source:" line that a hard wrap may have
+	// cut ("… Hangzhou Binjiang" / "District"); ownSource when that line
+	// gave m.source.
+	sourceCut, ownSource bool
 }
 
 // cleanParas drops the furniture lines that survive the container choice,
@@ -75,6 +79,15 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 				m.source = strings.Join(out, " ")
 				out = out[:0]
 				atStart = true
+			}
+			if m.sourceCut {
+				m.sourceCut = false
+				if isWrapTail(ln) {
+					if m.ownSource {
+						m.source += " " + ln
+					}
+					continue
+				}
 			}
 			if dropLine(ln, m, atStart) {
 				continue
@@ -177,12 +190,31 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		}
 	}
 	if sm := sourceLine.FindStringSubmatch(ln); sm != nil && n < 160 {
-		if m.source == "" {
+		m.ownSource = m.source == ""
+		if m.ownSource {
 			m.source = strings.TrimSpace(sm[1])
 		}
+		m.sourceCut = cutAtEnd(ln)
 		return true
 	}
 	return false
+}
+
+// cutAtEnd reports whether a line may have been cut by a hard wrap (of
+// the English press-release kind): long enough and ending in a Latin
+// letter.
+func cutAtEnd(ln string) bool {
+	r, _ := utf8.DecodeLastRuneInString(ln)
+	return len(ln) >= 40 && r < 0x250 && unicode.IsLetter(r)
+}
+
+// isWrapTail reports whether a line is the short remainder of a
+// hard-wrapped line: a word or three, no sentence or label.
+func isWrapTail(ln string) bool {
+	if utf8.RuneCountInString(ln) > 30 || strings.ContainsAny(ln, ":：") || endsSentence(ln) {
+		return false
+	}
+	return len(strings.Fields(ln)) <= 3
 }
 
 // isMetaCluster recognises an info line made of a date and a few short
@@ -209,10 +241,12 @@ func noteMeta(ln string, m *lineMeta) {
 	if findDate(ln) != nil {
 		m.dates = append(m.dates, ln)
 	}
-	if m.source == "" {
-		if v := labelValue(ln, sourceLabels); v != "" {
+	if v := labelValue(ln, sourceLabels); v != "" {
+		m.ownSource = m.source == ""
+		if m.ownSource {
 			m.source = v
 		}
+		m.sourceCut = cutAtEnd(ln) && strings.HasSuffix(ln, v)
 	}
 	if m.author == "" {
 		if v := labelValue(ln, authorLabels); v != "" {

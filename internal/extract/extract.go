@@ -86,6 +86,7 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	// The whole page as lines, before any pruning: labelled metadata
 	// (发布日期, 来源, 索引号) sits in blocks the body choice throws away.
 	full := pageLines(root)
+	byline := bylineElement(root)
 	p.Next = pagerLinks(root, base)
 
 	var content []*html.Node
@@ -116,7 +117,7 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	p.Text = strings.Join(paras, "\n\n")
 
 	p.Published = choosePublished(doc, sel, meta, ld, full, &lm, p.Title, pageURL)
-	p.Author = chooseAuthor(doc, sel, meta, ld, full, &lm, paras)
+	p.Author = chooseAuthor(doc, sel, meta, ld, full, &lm, paras, p.Title, byline)
 	p.Source = chooseSource(doc, sel, meta, full, &lm, p.Text)
 	p.Fields = readFields(full)
 	if p.Text != "" {

@@ -28,6 +28,8 @@ var testPages = []struct {
 	// Pages of the offline mirror (cmd/mirror), as the end-to-end test
 	// crawls them.
 	{"hhtz_en_mirror", "http://127.0.0.1:28999/hhtz/art/2024/1/10/art_1487272_59061483.html", "000"},
+	{"stdaily_mirror", "http://127.0.0.1:28999/stdaily/English/BusinessNews/content_1362845.html", "001"},
+	{"prnews_mirror", "http://127.0.0.1:28999/prnews/releases/114523.html", "003"},
 }
 
 // golden is the part of a Page that the golden files pin down.
@@ -341,5 +343,28 @@ func TestFinerDate(t *testing.T) {
 		if got := p.Published.Format(time.RFC3339); got != tt.want {
 			t.Errorf("meta %q, line %q: got %s, want %s", tt.meta, tt.line, got, tt.want)
 		}
+	}
+}
+
+func TestAuthor(t *testing.T) {
+	body := `<div class="story"><p>The body of the article, long enough to be the article, with a comma, and another one, and more.</p>
+<p>A second paragraph of the story, which goes on, and on, about the matter at hand.</p></div>`
+	tests := []struct{ name, page, want string }{
+		{"byline before the body", `<h1>Headline of it</h1><p class="meta">By Jane Roe &amp; John Doe</p>` + body, "Jane Roe & John Doe"},
+		{"byline element", `<h1>Headline of it</h1><p>Some teaser</p><p>Another line</p><p>More lines</p><p>And more</p><p>Still</p><p>Again</p><div class="author-name">Jane Roe | Updated 10:32</div>` + body, "Jane Roe"},
+		{"comment author is not the byline", `<h1>Headline of it</h1>` + body + `<div class="comments"><span class="author">Troll</span></div>`, ""},
+		{"reporter in the prose", `<h1>标题在这里</h1><div class="content"><p>清明前后，正是春茶采摘的好时节。记者近日走进河上镇的茶园，只见茶垄在山坡上铺展开来。</p><p>茶农们腰系竹篓、穿梭其间，双手翻飞，采摘着一年中最鲜嫩的头茶，十分忙碌。</p></div>`, ""},
+		{"labelled reporters", `<h1>标题在这里</h1><div>作者：记者 王晓燕 通讯员 李明　编辑：沈佳</div><div class="content"><p>清明前后，正是春茶采摘的好时节。茶垄在山坡上铺展开来，嫩绿的新芽挂满枝头。</p><p>茶农们腰系竹篓、穿梭其间，双手翻飞，采摘着一年中最鲜嫩的头茶，十分忙碌。</p></div>`, "王晓燕 李明"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Extract([]byte("<html><body>"+tt.page+"</body></html>"), "", "https://example.com/a.html", news.Selectors{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Author != tt.want {
+				t.Errorf("author: got %q, want %q", p.Author, tt.want)
+			}
+		})
 	}
 }
