@@ -30,6 +30,7 @@ var testPages = []struct {
 	{"hhtz_en_mirror", "http://127.0.0.1:28999/hhtz/art/2024/1/10/art_1487272_59061483.html", "000"},
 	{"stdaily_mirror", "http://127.0.0.1:28999/stdaily/English/BusinessNews/content_1362845.html", "001"},
 	{"prnews_mirror", "http://127.0.0.1:28999/prnews/releases/114523.html", "003"},
+	{"aggregator_mirror", "http://127.0.0.1:28999/aggregator/2022/05/11/hangzhou-bay-information-port-was-awarded-xiaoshan-district-outstanding-key-scie-10452/", ""},
 }
 
 // golden is the part of a Page that the golden files pin down.
@@ -364,6 +365,48 @@ func TestAuthor(t *testing.T) {
 			}
 			if p.Author != tt.want {
 				t.Errorf("author: got %q, want %q", p.Author, tt.want)
+			}
+		})
+	}
+}
+
+func TestTitle(t *testing.T) {
+	tests := []struct{ name, head, body, want string }{
+		{"en dash, site title in the masthead",
+			`<title>Bay port wins the award – China Regions Digest</title>`,
+			`<p class="site-title"><a href="/" rel="home">China Regions Digest</a></p><h1 class="entry-title">Bay port wins the award</h1>`,
+			"Bay port wins the award"},
+		{"site first, og:site_name",
+			`<title>Daily Planet | World | Bay port wins the award</title><meta property="og:site_name" content="Daily Planet">`,
+			`<h2>Daily Planet</h2><h1>Bay port wins the award</h1>`,
+			"Bay port wins the award"},
+		{"double colon, no heading",
+			`<title>Bay port wins the award :: Daily Planet</title><meta property="og:site_name" content="Daily Planet">`,
+			`<p>text</p>`,
+			"Bay port wins the award"},
+		{"site name first without heading",
+			`<title>Daily Planet - Bay port wins the award</title><meta property="og:site_name" content="Daily Planet">`,
+			`<p>text</p>`,
+			"Bay port wins the award"},
+		{"middle dot and underscore",
+			`<title>萧山区召开经济工作会议_萧山要闻_萧山区人民政府</title>`,
+			`<div class="title">萧山区召开经济工作会议</div>`,
+			"萧山区召开经济工作会议"},
+		{"hyphenated headline",
+			`<title>Hi-Tech Zone opens a center - Daily Planet</title>`,
+			`<p>text</p>`,
+			"Hi-Tech Zone opens a center"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := "<html><head>" + tt.head + "</head><body>" + tt.body +
+				`<div><p>The body of the article, long enough to be the article, with a comma, and another one.</p></div></body></html>`
+			p, err := Extract([]byte(raw), "", "https://example.com/a.html", news.Selectors{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Title != tt.want {
+				t.Errorf("title: got %q, want %q", p.Title, tt.want)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -137,78 +138,149 @@ func ldName(v any) string {
 	return ""
 }
 
-var titleSep = regexp.MustCompile(`\s+[-|–—:·»]\s+|\s*[_｜|]\s*|\s*--\s*|-{1}`)
+// Separators between the parts of a <title>: "Headline - Site",
+// "Headline – Site", "Site | Section | Headline", "标题_栏目_网站",
+// "Headline :: Site", "Headline · Site". A bare hyphen only counts where
+// stripSiteName says so.
+var titleSep = regexp.MustCompile(`\s+[-|–—:·»/]\s+|\s*::\s*|\s*[_｜|]\s*|\s*--\s*|\s*[–—]\s*|-{1}`)
+
+// heading is a headline candidate in the page body.
+type heading struct {
+	text string
+	h1   bool
+}
+
+// isSiteNameName reports whether a lower-cased class/id string names the
+// element that prints the site's own name ("site-title", "logo",
+// "navbar-brand").
+func isSiteNameName(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) {
+		switch w {
+		case "site-title", "sitetitle", "site_title", "site-name", "sitename", "site_name", "logo", "brand", "site-logo", "site-branding":
+			return true
+		}
+		if strings.HasSuffix(w, "-logo") || strings.HasSuffix(w, "-brand") || strings.HasSuffix(w, "_logo") {
+			return true
+		}
+	}
+	return false
+}
 
 // chooseTitle picks the headline: the national-standard ArticleTitle meta,
-// og:title, or the <title>, cut to the part that an <h1> repeats or
-// otherwise to its first substantial part (dropping "_门户网站" and
-// " - China Daily" suffixes).
+// or the part of og:title, the JSON-LD headline or <title> that a heading
+// of the page repeats, never the part that names the site; failing that,
+// <title> without its site name.
 func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 	if v := m.first("articletitle"); v != "" {
 		return collapseSpace(v)
 	}
-	var headings []string
-	eachElement(root, func(n *html.Node) {
-		if n.DataAtom == atom.H1 || n.DataAtom == atom.H2 ||
-			((n.DataAtom == atom.Div || n.DataAtom == atom.P || n.DataAtom == atom.Td || n.DataAtom == atom.Span) &&
-				strings.Contains(classID(n), "title")) {
-			if t := textOf(n); t != "" && utf8.RuneCountInString(t) < 200 {
-				headings = append(headings, t)
+	var headings []heading
+	sites := map[string]bool{}
+	for _, v := range []string{m["og:site_name"], m["application-name"]} {
+		if n := normalizeTitle(v); n != "" {
+			sites[n] = true
+		}
+	}
+	docTitle := ""
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg:
+				return
+			case atom.Title:
+				if docTitle == "" {
+					docTitle = textOf(n)
+				}
+				return
+			}
+			name := classID(n)
+			if isSiteNameName(name) || attr(n, "rel") == "home" {
+				// The site's name, printed in the masthead: it tells
+				// which part of <title> is not the headline.
+				if t := textOf(n); t != "" && utf8.RuneCountInString(t) < 80 {
+					sites[normalizeTitle(t)] = true
+				}
+				return
+			}
+			if n.DataAtom == atom.H1 || n.DataAtom == atom.H2 ||
+				((n.DataAtom == atom.Div || n.DataAtom == atom.P || n.DataAtom == atom.Td || n.DataAtom == atom.Span) &&
+					strings.Contains(name, "title")) {
+				if t := textOf(n); t != "" && utf8.RuneCountInString(t) < 200 {
+					headings = append(headings, heading{t, n.DataAtom == atom.H1})
+				}
 			}
 		}
-	})
-	docTitle := ""
-	if t := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Title }); t != nil {
-		docTitle = textOf(t)
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
 	}
-	for _, cand := range []string{collapseSpace(m.first("og:title", "twitter:title")), ld.headline, docTitle} {
+	walk(root)
+	og := collapseSpace(m.first("og:title", "twitter:title"))
+	for _, cand := range []string{og, ld.headline, docTitle} {
 		if cand == "" {
 			continue
 		}
-		if t := matchHeading(cand, headings); t != "" {
+		if t := matchHeading(cand, headings, sites); t != "" {
 			return t
 		}
 	}
-	if v := collapseSpace(m.first("og:title", "twitter:title")); v != "" {
-		return stripSiteName(v)
+	if og != "" {
+		return stripSiteName(og, sites)
 	}
 	if docTitle != "" {
-		return stripSiteName(docTitle)
+		return stripSiteName(docTitle, sites)
 	}
-	if len(headings) > 0 {
-		return headings[0]
+	for _, h := range headings {
+		if !sites[normalizeTitle(h.text)] {
+			return h.text
+		}
 	}
 	return ld.headline
 }
 
-// matchHeading returns the heading that equals title or one of its
-// separator-delimited parts.
-func matchHeading(title string, headings []string) string {
+// matchHeading returns the heading that equals title or the longest of
+// its separator-delimited parts that is not the site's name; among equal
+// matches an <h1>, then the first.
+func matchHeading(title string, headings []heading, sites map[string]bool) string {
 	nt := normalizeTitle(title)
-	parts := titleSep.Split(title, -1)
-	for _, h := range headings {
-		nh := normalizeTitle(h)
-		if nh == "" || utf8.RuneCountInString(nh) < 4 {
-			continue
-		}
-		if nh == nt {
-			return h
-		}
-		for _, p := range parts {
-			if normalizeTitle(p) == nh {
-				return h
-			}
-		}
-		// A title with a site suffix starts with the heading.
-		if strings.HasPrefix(nt, nh) && utf8.RuneCountInString(nh)*2 > utf8.RuneCountInString(nt) {
-			return h
+	var parts []string
+	for _, p := range titleSep.Split(title, -1) {
+		if np := normalizeTitle(p); np != "" && !sites[np] {
+			parts = append(parts, np)
 		}
 	}
-	return ""
+	best, bestLen, bestH1 := "", 0, false
+	for _, h := range headings {
+		nh := normalizeTitle(h.text)
+		if nh == "" || utf8.RuneCountInString(nh) < 4 || sites[nh] {
+			continue
+		}
+		n := 0
+		switch {
+		case nh == nt:
+			n = 1 << 20 // the whole title
+		case slices.Contains(parts, nh):
+			n = utf8.RuneCountInString(nh)
+		case strings.HasPrefix(nt, nh) && utf8.RuneCountInString(nh)*2 > utf8.RuneCountInString(nt):
+			// A title with a site suffix starts with the heading.
+			n = utf8.RuneCountInString(nh)
+		default:
+			continue
+		}
+		if n > bestLen || (n == bestLen && h.h1 && !bestH1) {
+			best, bestLen, bestH1 = h.text, n, h.h1
+		}
+	}
+	return best
 }
 
-// stripSiteName drops the site name that <title> usually carries.
-func stripSiteName(t string) string {
+// stripSiteName drops the site name that <title> usually carries: the
+// parts that name the site when the page says so, else the parts after
+// the first substantial one.
+func stripSiteName(t string, sites map[string]bool) string {
 	locs := titleSep.FindAllStringIndex(t, -1)
 	if len(locs) == 0 {
 		return t
@@ -219,21 +291,31 @@ func stripSiteName(t string) string {
 	prev := 0
 	for _, l := range locs {
 		sep := t[l[0]:l[1]]
-		if sep == "-" && (l[0] == 0 || t[l[0]-1] != ' ') && !strings.ContainsRune(t[:l[0]], '　') && !hasHan(t) {
+		if (sep == "-" || sep == "–" || sep == "—") && (l[0] == 0 || t[l[0]-1] != ' ') && !strings.ContainsRune(t[:l[0]], '　') && !hasHan(t) {
 			continue
 		}
-		parts = append(parts, strings.TrimSpace(t[prev:l[0]]))
+		if p := strings.TrimSpace(t[prev:l[0]]); p != "" {
+			parts = append(parts, p)
+		}
 		prev = l[1]
 	}
-	parts = append(parts, strings.TrimSpace(t[prev:]))
-	best := parts[0]
-	for _, p := range parts[1:] {
+	if p := strings.TrimSpace(t[prev:]); p != "" {
+		parts = append(parts, p)
+	}
+	var kept []string
+	for _, p := range parts {
+		if !sites[normalizeTitle(p)] {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return t
+	}
+	best := kept[0]
+	for _, p := range kept[1:] {
 		if utf8.RuneCountInString(best) < 6 && utf8.RuneCountInString(p) > utf8.RuneCountInString(best) {
 			best = p
 		}
-	}
-	if best == "" {
-		return t
 	}
 	return best
 }
