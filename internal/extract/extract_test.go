@@ -30,7 +30,7 @@ var testPages = []struct {
 	{"hhtz_en_mirror", "http://127.0.0.1:28999/hhtz/art/2024/1/10/art_1487272_59061483.html", "000"},
 	{"stdaily_mirror", "http://127.0.0.1:28999/stdaily/English/BusinessNews/content_1362845.html", "001"},
 	{"prnews_mirror", "http://127.0.0.1:28999/prnews/releases/114523.html", "003"},
-	{"aggregator_mirror", "http://127.0.0.1:28999/aggregator/2022/05/11/hangzhou-bay-information-port-was-awarded-xiaoshan-district-outstanding-key-scie-10452/", ""},
+	{"aggregator_mirror", "http://127.0.0.1:28999/aggregator/2022/05/11/hangzhou-bay-information-port-was-awarded-xiaoshan-district-outstanding-key-scie-10452/", "004"},
 }
 
 // golden is the part of a Page that the golden files pin down.
