@@ -158,6 +158,10 @@ func (r *renderer) junk(n *html.Node) bool {
 		return d > 0.6 || (d > 0.3 && s.punct < 2)
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return d > 0.5
+	case atom.Li, atom.Dd, atom.Dt:
+		// The list itself passed: an item that heads with a linked
+		// summary ("<a>T-Mobile CEO steps down</a>. He will…") is prose.
+		return d > 0.7
 	}
 	if !isBlock(n.DataAtom) {
 		return false
