@@ -33,7 +33,12 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent}
+	caps, record, err := openCaptures(cf.data)
+	if err != nil {
+		return err
+	}
+	defer caps.Close()
+	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent, Record: record}
 
 	sem := make(chan struct{}, max(cf.parallel, 1))
 	var running sync.Map // source id → struct{}: a pass under way

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"riverside/internal/capture"
 )
 
 func TestCheck(t *testing.T) {
@@ -64,9 +66,29 @@ func TestOnceAndExtract(t *testing.T) {
 		t.Errorf("summary does not show 2 discovered, 2 fetched, 2 new:\n%s", out.String())
 	}
 
+	// Every article points at its raw capture, which reads back byte for byte.
+	st, err := openStore(context.Background(), filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := st.Since(context.Background(), 0, 10)
+	st.Close()
+	if err != nil || len(arts) != 2 {
+		t.Fatalf("stored: %d %v", len(arts), err)
+	}
+	for _, a := range arts {
+		rec, err := capture.ReadResponse(filepath.Join(dir, "data", "warc"), a.Capture.File, a.Capture.Offset)
+		if err != nil {
+			t.Fatalf("capture of %s: %v", a.URL, err)
+		}
+		if rec.URL != a.URL || !strings.Contains(string(rec.Body), "public library branch") {
+			t.Errorf("capture of %s: got %s %q", a.URL, rec.URL, rec.Body)
+		}
+	}
+
 	// Nothing reachable: exit status 1.
 	os.WriteFile(cfg, []byte("sources:\n  - id: ex\n    delay: 1ms\n    discovery:\n      - kind: html-list\n        url: http://127.0.0.1:1/list.html\n    article_url: '.'\n"), 0o644)
-	err := run(context.Background(), []string{"once", "-config", cfg, "-data", filepath.Join(dir, "data")}, nil, &out, &errb)
+	err = run(context.Background(), []string{"once", "-config", cfg, "-data", filepath.Join(dir, "data")}, nil, &out, &errb)
 	var ee exitError
 	if !errors.As(err, &ee) || ee.code != 1 {
 		t.Errorf("unreachable source: got %v, want exit 1", err)

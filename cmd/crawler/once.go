@@ -12,6 +12,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"riverside/internal/capture"
+	"riverside/internal/crawl"
 	"riverside/internal/ingest"
 	"riverside/internal/news"
 	"riverside/internal/store"
@@ -43,6 +45,23 @@ func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
 	return store.Open(ctx, filepath.Join(dataDir, store.FileName))
 }
 
+// openCaptures opens the WARC writer under DATA/warc and returns the
+// ingest hook that records every response.
+func openCaptures(dataDir string) (*capture.Writer, func(*crawl.Response) (news.Capture, error), error) {
+	w, err := capture.Open(filepath.Join(dataDir, "warc"), capture.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	record := func(r *crawl.Response) (news.Capture, error) {
+		return w.Write(capture.Exchange{
+			Method: r.Method, URL: r.URL, RequestHeader: r.RequestHeader, RequestBody: r.RequestBody,
+			Proto: r.Proto, Status: r.Status, ResponseHeader: r.Header, Body: r.Body,
+			Fetched: r.Fetched, Duration: r.Elapsed,
+		})
+	}
+	return w, record, nil
+}
+
 func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("once", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -68,9 +87,15 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer st.Close()
 
+	caps, record, err := openCaptures(cf.data)
+	if err != nil {
+		return err
+	}
+	defer caps.Close()
+
 	logger := newLogger(stderr, cf.logLevel)
 	prog := newProgress(stderr)
-	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent, Progress: prog.update}
+	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent, Progress: prog.update, Record: record}
 	results := passAll(ctx, in, srcs, cf.parallel)
 	prog.done()
 

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+
+	"riverside/internal/news"
 )
 
 // DefaultUserAgent identifies Riverside to the sites it crawls.
@@ -34,16 +36,30 @@ type Options struct {
 	MaxBodySize int
 	// Timeout bounds one request (default 30 s).
 	Timeout time.Duration
+	// Record, when set, is given every response as it arrives (redirects
+	// included) to keep a raw capture; what it returns is kept in
+	// Response.Capture. A Record error fails the request: an article must
+	// not be stored without its capture.
+	Record func(*Response) (news.Capture, error)
 }
 
 // Response is one fetched page, its body as the server sent it.
 type Response struct {
-	URL        string // final URL, after redirects
-	Status     int
-	Header     http.Header
-	Body       []byte
-	Fetched    time.Time
-	RequestURL string
+	URL     string // final URL, after redirects
+	Status  int
+	Proto   string
+	Header  http.Header
+	Body    []byte
+	Fetched time.Time
+	// Elapsed is the time from sending the request to the end of the body.
+	Elapsed time.Duration
+
+	Method        string
+	RequestHeader http.Header
+	RequestBody   []byte
+
+	// Capture is where Options.Record kept the raw exchange.
+	Capture news.Capture
 }
 
 // ContentType returns the response's Content-Type header.
@@ -69,9 +85,9 @@ type Session struct {
 type result struct {
 	resp *Response
 	err  error
-	// raw is the last body the transport read: the final response's,
+	// last is the last response the transport read: the final one,
 	// after any redirects.
-	raw []byte
+	last *Response
 }
 
 // rawTransport keeps a copy of each body as the server sent it, before
@@ -80,9 +96,18 @@ type rawTransport struct {
 	s       *Session
 	next    http.RoundTripper
 	maxBody int
+	record  func(*Response) (news.Capture, error)
 }
 
 func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	var reqBody []byte
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			reqBody, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -92,8 +117,18 @@ func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
+	r := &Response{
+		URL: req.URL.String(), Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(),
+		Body: body, Fetched: start, Elapsed: time.Since(start),
+		Method: req.Method, RequestHeader: req.Header.Clone(), RequestBody: reqBody,
+	}
+	if t.record != nil {
+		if r.Capture, err = t.record(r); err != nil {
+			return nil, fmt.Errorf("capture: %w", err)
+		}
+	}
 	if t.s.cur != nil {
-		t.s.cur.raw = body
+		t.s.cur.last = r
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
@@ -133,16 +168,10 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	s := &Session{c: c}
 	// colly re-encodes bodies from the Content-Type charset (lossily for
 	// GBK served as "gbk"); the transport keeps the bytes as sent.
-	c.WithTransport(&rawTransport{s: s, next: http.DefaultTransport.(*http.Transport).Clone(), maxBody: opts.MaxBodySize})
+	c.WithTransport(&rawTransport{s: s, next: http.DefaultTransport.(*http.Transport).Clone(),
+		maxBody: opts.MaxBodySize, record: opts.Record})
 	c.OnResponse(func(r *colly.Response) {
-		s.cur.resp = &Response{
-			URL:        r.Request.URL.String(),
-			Status:     r.StatusCode,
-			Header:     cloneHeader(r.Headers),
-			Body:       s.cur.raw,
-			Fetched:    time.Now(),
-			RequestURL: r.Request.URL.String(),
-		}
+		s.cur.resp = s.cur.last
 	})
 	c.OnError(func(r *colly.Response, err error) {
 		if r != nil && r.StatusCode >= 400 {
@@ -152,13 +181,6 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 		s.cur.err = err
 	})
 	return s, nil
-}
-
-func cloneHeader(h *http.Header) http.Header {
-	if h == nil {
-		return http.Header{}
-	}
-	return h.Clone()
 }
 
 // Get fetches u.

@@ -55,6 +55,8 @@ type Ingester struct {
 	Progress Progress
 	// Now gives the time of a fetch; nil means time.Now.
 	Now func() time.Time
+	// Record, when set, keeps the raw capture of every response (WARC).
+	Record func(*crawl.Response) (news.Capture, error)
 }
 
 // maxContinuation bounds the pages of one multi-page article.
@@ -80,7 +82,7 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 		fail(fmt.Errorf("source %s: article_url: %w", src.ID, err))
 		return st
 	}
-	sess, err := crawl.NewSession(ctx, crawl.Options{UserAgent: in.UserAgent, Delay: src.Delay})
+	sess, err := crawl.NewSession(ctx, crawl.Options{UserAgent: in.UserAgent, Delay: src.Delay, Record: in.Record})
 	if err != nil {
 		fail(err)
 		return st
@@ -213,6 +215,7 @@ func (in *Ingester) read(ctx context.Context, sess *crawl.Session, src news.Sour
 		Fetched:   in.now(),
 		Hash:      news.TextHash(strings.Join(strings.Fields(text), " ")),
 		Fields:    page.Fields,
+		Capture:   resp.Capture,
 	}
 	a.Districts = Districts(src.District, title+"\n"+text)
 	return a, nil
