@@ -151,7 +151,7 @@ func (r *renderer) junk(n *html.Node) bool {
 	case atom.A, atom.Span, atom.Strong, atom.B, atom.Em, atom.I, atom.Font, atom.Tr, atom.Td, atom.Th, atom.Tbody:
 		return false
 	case atom.P:
-		return s.text > 0 && d > 0.8 && s.text < 160
+		return s.text > 0 && d > 0.75
 	case atom.Ul, atom.Ol, atom.Dl:
 		// A list can be the story itself ("10 things in tech"), with a
 		// link in every item: only link-dominated, unpunctuated lists go.
