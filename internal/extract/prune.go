@@ -14,7 +14,7 @@ import (
 // these run on every element, and a regexp alternation is too slow.
 var (
 	boilerplateParts = []string{"share", "comment", "breadcrumb", "crumb", "sidebar", "side-bar", "copyright",
-		"pagination", "pager", "pagenav", "page-nav", "paging", "footer", "related", "relevant", "recommend",
+		"pagination", "pager", "caption", "pagenav", "page-nav", "paging", "footer", "related", "relevant", "recommend",
 		"social", "sponsor", "advert", "newsletter", "subscri", "signup", "sign-up", "promo", "popular",
 		"most-read", "mostread", "trending", "outbrain", "taboola", "disqus", "cookie", "consent", "gdpr",
 		"toolbar", "tool-bar", "widget", "masthead", "navbar", "topbar", "banner", "modal", "popup", "login",
