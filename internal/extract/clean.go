@@ -25,6 +25,12 @@ var (
 	bylineLine = regexp.MustCompile(`^(?i:by)\s+(\p{Lu}[\p{L}'’.\-]*(?:\s+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|da|di|bin|al|and|&|,))*)\s*(?:[|,;]\s*.*)?$`)
 	// "Source: …" on a line of its own (the English release tails).
 	sourceLine = regexp.MustCompile(`^(?i:source)\s*[:：]\s*(.+)$`)
+	// A line that is only a Chinese byline: "本报实习生 刘国栋 周炜",
+	// "记者 王晓燕 通讯员 李明", "新京报记者 彭冲 山东冠县报道".
+	reporterOnly = regexp.MustCompile(`^\p{Han}{0,4}(?:实习生|记者|通讯员|撰稿|撰文)(?:\s*[:：]?\s*\p{Han}{2,4}(?:\s*[、,，]?\s*\p{Han}{2,4})*?\s*(?:(?:实习生|记者|通讯员)|$|\s+\p{Han}{2,8}报道$))+$`)
+	// A short info line with a date and a "label：" ("2005-04-05 06:40更新
+	// 来源：转载文章 第1页/共1页", "作者： 流泉 访问统计： 2005年08月30日").
+	labelColon = regexp.MustCompile(`\p{Han}{2,4}\s*[:：]`)
 	// The end of the story: everything after these is furniture.
 	tailStart = regexp.MustCompile(`(?i)^(image attachments links|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?)\s*[:：>»]*\s*$`)
 	// Press-wire datelines that open a release on their own line.
@@ -175,6 +181,16 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	}
 	if n < 160 && hasDigitRun(ln) && isMetaCluster(ln) {
 		noteMeta(ln, m)
+		return true
+	}
+	if n < 100 && colon && hasDigitRun(ln) && !strings.ContainsAny(ln, "。，！？；") && labelColon.MatchString(ln) && findDate(ln) != nil {
+		noteMeta(ln, m)
+		return true
+	}
+	if n < 40 && reporterOnly.MatchString(ln) {
+		if m.author == "" {
+			m.author = reporters([]string{ln})
+		}
 		return true
 	}
 	if atStart && n < 100 {

@@ -411,3 +411,27 @@ func TestTitle(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanInfoLines(t *testing.T) {
+	tests := []struct {
+		line string
+		drop bool
+	}{
+		{"本报实习生 刘国栋 周炜", true},
+		{"记者 王晓燕 通讯员 李明", true},
+		{"新京报记者 彭冲 山东冠县报道", true},
+		{"记者近日走进河上镇的茶园，只见茶垄在山坡上铺展开来。", false},
+		{"2005-04-05 06:40更新 来源：转载文章 第1页/共1页 << 上一页 | 下一页 >>", true},
+		{"- 作者： 流泉 访问统计： 2005年08月30日, 星期二 13:22 加入博采", true},
+		{"会议指出：2023年以来，全区经济运行持续回升向好。", false},
+		{"Advertisement", true},
+		{"DON'T MISS", true},
+	}
+	for _, tt := range tests {
+		var m lineMeta
+		got := len(cleanParas([]string{"First paragraph of the body, which is kept.", tt.line}, "", &m)) == 1
+		if got != tt.drop {
+			t.Errorf("%q: dropped %v, want %v", tt.line, got, tt.drop)
+		}
+	}
+}
