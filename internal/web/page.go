@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html"
 	"html/template"
 	"net/http"
@@ -17,35 +18,40 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// parsePage parses the search page template. The template is part of the
-// binary, so a parse error is a bug that the tests catch.
-func parsePage() *template.Template {
-	return template.Must(template.ParseFS(templates, "templates/page.html"))
+// parse parses a page's template with the parts every page shares. The
+// templates are part of the binary, so a parse error is a bug that the
+// tests catch.
+func parse(name string) *template.Template {
+	return template.Must(template.ParseFS(templates, "templates/"+name, "templates/base.html")).Lookup(name)
 }
 
 // pageView is what templates/page.html renders.
 type pageView struct {
-	Form    formView
-	Status  int
-	Error   string
-	Fault   *faultView // where q is malformed
-	Shown   bool       // results are shown (no error)
-	Total   uint64
-	TookMS  int64
-	Hits    []hitView
-	Facets  []facetView
-	Filters []filterView
-	Pages   []pageLink
-	Prev    string
-	Next    string
+	Form   formView
+	Status int
+	Error  string
+	Fault  *faultView // where q is malformed
+	Shown  bool       // results are shown (no error)
+	Total  uint64
+	TookMS int64
+	Hits   []hitView
+	// Timeline charts the month facet; the other facets are lists.
+	Timeline *timelineView
+	Facets   []facetView
+	Filters  []filterView
+	Pages    []pageLink
+	Prev     string
+	Next     string
 }
 
 // formView holds the values of the search form.
 type formView struct {
 	Q, Source, District, Lang, From, To, Sort string
-	Districts                                 []option
-	Langs                                     []option
-	Sorts                                     []option
+	// Focus puts the cursor in the search box.
+	Focus     bool
+	Districts []option
+	Langs     []option
+	Sorts     []option
 }
 
 type option struct {
@@ -86,7 +92,7 @@ type pageLink struct {
 	Current bool
 }
 
-var facetLabels = map[string]string{"source": "Source", "district": "District", "lang": "Language", "month": "Month"}
+var facetLabels = map[string]string{"source": "Source", "district": "District", "lang": "Language"}
 
 // searchPage renders GET /?q=… : the search form and, for a valid query,
 // its results.
@@ -101,6 +107,7 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	view := pageView{Form: form(v), Status: http.StatusOK, Shown: true, Total: res.Total, TookMS: res.TookMS}
+	view.Form.Focus = true
 	for _, h := range res.Hits {
 		view.Hits = append(view.Hits, hitView{
 			Title:    h.Title,
@@ -109,10 +116,11 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			Source:   h.Source,
 			District: h.District,
 			Lang:     h.Lang,
-			Details:  "/api/articles/" + url.PathEscape(h.ID),
+			Details:  articlePath(h.ID),
 			Snippet:  safeSnippet(h.Snippet),
 		})
 	}
+	view.Timeline = timeline(v, res.Facets["month"], res.Total)
 	view.Facets = facetViews(v, res.Facets)
 	view.Filters = filterViews(v)
 	view.Pages, view.Prev, view.Next = pagination(v, q.Page, q.Size, res.Total)
@@ -139,15 +147,20 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, p problem) 
 	}
 }
 
-// render executes the page into a buffer first, so that a template error
-// can still become a clean error response.
+// render executes the search page.
 func (s *server) render(w http.ResponseWriter, view pageView) error {
+	return writeHTML(w, s.searchHTML, view.Status, view)
+}
+
+// writeHTML executes t into a buffer first, so that a template error can
+// still become a clean error response.
+func writeHTML(w http.ResponseWriter, t *template.Template, status int, data any) error {
 	var buf bytes.Buffer
-	if err := s.page.Execute(&buf, view); err != nil {
-		return err
+	if err := t.Execute(&buf, data); err != nil {
+		return fmt.Errorf("render %s: %w", t.Name(), err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(view.Status)
+	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 	return nil
 }
@@ -197,21 +210,14 @@ func link(v url.Values, set ...string) string {
 func facetViews(v url.Values, facets map[string][]news.FacetValue) []facetView {
 	var out []facetView
 	for _, name := range facetNames {
+		if name == "month" {
+			continue // drawn as the timeline
+		}
 		fv := facetView{Label: facetLabels[name]}
 		for _, f := range facets[name] {
-			l := facetLink{Value: f.Value, Count: f.Count}
-			if name == "month" {
-				from, to, ok := monthRange(f.Value)
-				if !ok {
-					continue
-				}
-				l.Active = v.Get("from") == from && v.Get("to") == to
-				l.URL = link(v, "from", from, "to", to)
-			} else {
-				l.Active = v.Get(name) == f.Value
-				l.URL = link(v, name, f.Value)
-			}
-			fv.Values = append(fv.Values, l)
+			fv.Values = append(fv.Values, facetLink{
+				Value: f.Value, Count: f.Count, URL: link(v, name, f.Value), Active: v.Get(name) == f.Value,
+			})
 		}
 		if len(fv.Values) > 0 {
 			out = append(out, fv)

@@ -64,7 +64,7 @@ type Deps struct {
 // server holds the dependencies and the parsed templates.
 type server struct {
 	Deps
-	page *template.Template
+	searchHTML, articleHTML *template.Template
 }
 
 // New returns the handler of every route.
@@ -72,7 +72,7 @@ func New(deps Deps) http.Handler {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{Deps: deps, page: parsePage()}
+	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html")}
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/search", s.handle(s.search))
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
@@ -82,6 +82,7 @@ func New(deps Deps) http.Handler {
 		mux.Handle("GET /metrics", deps.Metrics)
 	}
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
+	mux.Handle("GET /articles/{id}", s.handle(s.articlePage))
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {

@@ -272,7 +272,10 @@ func TestPage(t *testing.T) {
 		`<option value="binjiang" selected>`,
 		// Facets link to the search narrowed (and back on page 1).
 		`href="/?district=binjiang&amp;q=%E7%89%A9%E8%81%94%E7%BD%91&#43;%3Cscript%3E&amp;source=xiaoshan-news">xiaoshan-news</a>`,
-		`href="/?district=binjiang&amp;from=2025-03-01&amp;q=%E7%89%A9%E8%81%94%E7%BD%91&#43;%3Cscript%3E&amp;to=2025-03-31">2025-03</a>`,
+		// The month is a bar of the timeline that narrows to it.
+		`<a href="/?district=binjiang&amp;from=2025-03-01&amp;q=%E7%89%A9%E8%81%94%E7%BD%91&#43;%3Cscript%3E&amp;to=2025-03-31"><title>2025-03: 42 articles</title>`,
+		// Results link to their page.
+		`<a href="/articles/a1">details</a>`,
 		// The active filter can be removed.
 		`district: binjiang ×`,
 		// Pages: 42 hits, 20 a page.
@@ -390,5 +393,110 @@ func TestSourcesAndMetrics(t *testing.T) {
 	// Without a sources reader the list is empty, not null.
 	if _, body := get(t, newServer(&fakeIndex{}), "/api/sources"); strings.TrimSpace(body) != "[]" {
 		t.Errorf("no sources: got %q, want []", body)
+	}
+}
+
+func TestArticlePage(t *testing.T) {
+	h := New(Deps{Searcher: &fakeIndex{}, Indexed: &fakeIndex{}, Articles: fakeStore{
+		"a1": {ID: "a1", URL: "https://www.hhtz.gov.cn/art/1.html?a=1&b=2", SourceID: "binjiang-news",
+			Districts: []string{"binjiang", "xiaoshan"}, Title: "物联网小镇 <b>新</b>", Published: published,
+			Author: "张三", Publisher: "滨江区政府", Lang: "zh", Fetched: published.Add(time.Hour), Version: 2,
+			Text:   "第一段<script>alert(1)</script>\n第一段第二行\n\n\n　　第二段 & more\r\n\r\n  \n",
+			Fields: map[string]string{"索引号": "001", "文号": "滨政〔2025〕1号"}},
+	}})
+	req := httptest.NewRequest(http.MethodGet, "/articles/a1", nil)
+	req.Header.Set("Referer", "http://example.com/?q=%E7%89%A9%E8%81%94%E7%BD%91&page=2")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("content type %q", ct)
+	}
+	for _, want := range []string{
+		`<title>物联网小镇 &lt;b&gt;新&lt;/b&gt; · Riverside</title>`,
+		`<h2 class="title">物联网小镇 &lt;b&gt;新&lt;/b&gt;</h2>`,
+		`<dd>2025-03-10 09:00</dd>`,
+		`<a href="/?source=binjiang-news" title="Search this source">binjiang-news</a>`,
+		`<dd>滨江区政府</dd>`, `<dd>张三</dd>`,
+		`<dt>Districts</dt><dd><a href="/?district=binjiang" title="Search this district">binjiang</a>, <a href="/?district=xiaoshan"`,
+		`<dd>中文 (zh)</dd>`,
+		`<a href="https://www.hhtz.gov.cn/art/1.html?a=1&amp;b=2" rel="noopener noreferrer" class="url">`,
+		`2025-03-10 10:00 (version 2)`,
+		// Paragraphs at blank lines, escaped; a single break kept inside.
+		"<p>第一段&lt;script&gt;alert(1)&lt;/script&gt;\n第一段第二行</p>",
+		`<p>第二段 &amp; more</p>`,
+		// Fields in order of their names.
+		`<dt>文号</dt><dd>滨政〔2025〕1号</dd><dt>索引号</dt><dd>001</dd>`,
+		`<a href="https://mirror.example/a1" rel="noopener noreferrer" class="url">https://mirror.example/a1</a>`,
+		// Back to the search the reader came from.
+		`<a href="/?page=2&amp;q=%E7%89%A9%E8%81%94%E7%BD%91">‹ Back to the search</a>`,
+		`<a href="/api/articles/a1">`,
+		`<article lang="zh">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "<script>") || strings.Contains(body, "<b>") {
+		t.Error("page contains unescaped markup")
+	}
+	if n := strings.Count(body, "<p>"); n != 2 {
+		t.Errorf("%d paragraphs, want 2", n)
+	}
+}
+
+func TestArticlePageMinimal(t *testing.T) {
+	h := New(Deps{Searcher: &fakeIndex{}, Indexed: &fakeIndex{}, Articles: fakeStore{
+		"b2": {ID: "b2", URL: "https://example.gov.cn/2", Lang: "en"},
+	}})
+	res, body := get(t, h, "/articles/b2")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		`<h2 class="title">https://example.gov.cn/2</h2>`, `<dd>undated</dd>`, `<dd>English (en)</dd>`,
+		`No text was extracted`, `<a href="/">‹ Back to the search</a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	for _, absent := range []string{"<dt>Author</dt>", "<dt>Fields</dt>", "Also published at", "<dt>Source</dt>"} {
+		if strings.Contains(body, absent) {
+			t.Errorf("page has %s for a value it lacks", absent)
+		}
+	}
+}
+
+func TestArticlePageNotFound(t *testing.T) {
+	res, body := get(t, newServer(&fakeIndex{}), "/articles/nope")
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("status %d, want 404", res.StatusCode)
+	}
+	if !strings.Contains(body, "<!doctype html>") || !strings.Contains(body, "article not found") {
+		t.Errorf("want a 404 page naming the problem:\n%s", body)
+	}
+}
+
+func TestBackLink(t *testing.T) {
+	tests := []struct{ referer, want string }{
+		{"", "/"},
+		{"http://example.com/", "/"},
+		{"http://example.com/?q=a&from=2025-01-01", "/?from=2025-01-01&q=a"},
+		{"http://elsewhere.example/?q=a", "/"},
+		{"http://example.com/articles/x?q=a", "/"},
+		{"javascript:alert(1)", "/"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, "/articles/a1", nil)
+		if tt.referer != "" {
+			r.Header.Set("Referer", tt.referer)
+		}
+		if got := backLink(r); got != tt.want {
+			t.Errorf("referer %q: got %q, want %q", tt.referer, got, tt.want)
+		}
 	}
 }
