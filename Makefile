@@ -34,12 +34,17 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
+SHARED ?= ../shared
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./... | $(GO) run ./scripts/benchtable
+	@echo
+	@echo "extraction, Riverside against go-trafilatura (same pages, same run):"
+	cd bench/trafilatura && $(GO) run . -dir $(abspath $(SHARED))/extract-bench
 
 extract-bench:
-	$(GO) run ./cmd/extractbench -dir ../shared/extract-bench/dev
-	$(GO) run ./cmd/extractbench -dir ../shared/extract-bench/zh-dev -cjk
+	$(GO) run ./cmd/extractbench -dir $(SHARED)/extract-bench/dev
+	$(GO) run ./cmd/extractbench -dir $(SHARED)/extract-bench/zh-dev -cjk
 
 clean:
 	rm -rf $(BIN) data/demo
