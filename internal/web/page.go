@@ -132,6 +132,7 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, p problem) {
 	v := r.URL.Query()
 	view := pageView{Form: form(v), Status: p.status, Error: p.Error}
+	view.Form.Focus = true // to mend the query
 	if p.Pos != nil {
 		view.Error = strings.TrimPrefix(p.Error, "query: ")
 		runes := []rune(v.Get("q"))
