@@ -25,8 +25,14 @@ const (
 	chartHeight = chartYearY + 5
 	// minSlots keeps a few months from becoming a few very wide bars.
 	minSlots = 12
-	// maxLabels is about what fits across a phone's width.
-	maxLabels = 12
+	// maxLabels is about how many months fit across a phone's width,
+	// maxYearsNarrow how many years (wider labels); a wider screen shows
+	// up to maxLabels years.
+	maxLabels      = 12
+	maxYearsNarrow = 6
+	// yearRoom is the share of the width, in percent, that a year's
+	// label needs on a phone.
+	yearRoom = 11
 	// maxMonths bounds the columns drawn (fifty years).
 	maxMonths = 600
 )
@@ -70,6 +76,9 @@ type yearView struct {
 	X     string // the left edge of the year's first month shown
 	Line  bool   // a separator from the year before
 	Label string // "" when there is no room for it
+	Minor bool   // a label left out on narrow screens
+	// LabelX and Anchor place the label: after X, or before the end.
+	LabelX, Anchor string
 }
 
 type labelView struct {
@@ -141,8 +150,13 @@ func timeline(v url.Values, months []news.FacetValue, total uint64) *timelineVie
 	if n > 60 {
 		barW = slotW * 0.86 // thin bars need thinner gaps to be seen
 	}
-	monthStep := labelStep(n, []int{1, 2, 3, 4, 6})
-	yearStep := labelStep((n+11)/12, []int{1, 2, 5, 10, 25, 50})
+	years := (n+10)/12 + 1 // at most, spanned by n months
+	monthStep := labelStep(n, maxLabels, 1, 2, 3, 4, 6)
+	yearStep := labelStep(years, maxLabels, 1, 2, 5, 10, 25, 50)
+	narrowStep := labelStep(years, maxYearsNarrow, 1, 2, 5, 10, 25, 50)
+	if yearStep == 0 || narrowStep == 0 { // beyond maxMonths
+		yearStep, narrowStep = years, years
+	}
 
 	for i := range n {
 		m := first.AddDate(0, i, 0)
@@ -171,17 +185,20 @@ func timeline(v url.Values, months []news.FacetValue, total uint64) *timelineVie
 			tv.Months = append(tv.Months, labelView{X: pct(x + slotW/2), Label: strconv.Itoa(int(m.Month()))})
 		}
 		if i == 0 || m.Month() == time.January {
-			y := yearView{X: pct(x), Line: i > 0}
+			y := yearView{X: pct(x), LabelX: pct(x), Line: i > 0, Anchor: "start"}
 			if m.Year()%yearStep == 0 || i == 0 && yearStep == 1 {
 				y.Label = strconv.Itoa(m.Year())
+				y.Minor = m.Year()%narrowStep != 0
 			}
-			// A year that starts at the edge and ends within a tenth of
-			// the width leaves no room for its label before the next.
-			if i == 0 && m.Month() != time.January {
-				left := 13 - int(m.Month())
-				if left < n && left*10 < slots {
-					y.Label = ""
-				}
+			switch {
+			case i == 0 && m.Month() != time.January && 13-int(m.Month()) < n &&
+				float64(13-int(m.Month()))*slotW < yearRoom:
+				// A year that starts at the edge and ends too soon
+				// leaves no room for its label before the next.
+				y.Label = ""
+			case x > 100-yearRoom:
+				// A year that starts near the end: its label ends there.
+				y.LabelX, y.Anchor = "100%", "end"
 			}
 			tv.Years = append(tv.Years, y)
 		}
@@ -193,11 +210,11 @@ func timeline(v url.Values, months []news.FacetValue, total uint64) *timelineVie
 	return tv
 }
 
-// labelStep is the first step that labels at most maxLabels of n things,
+// labelStep is the first of steps that labels at most limit of n things,
 // or 0 when none does (then these labels are left out).
-func labelStep(n int, steps []int) int {
+func labelStep(n, limit int, steps ...int) int {
 	for _, s := range steps {
-		if (n+s-1)/s <= maxLabels {
+		if (n+s-1)/s <= limit {
 			return s
 		}
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -96,14 +97,23 @@ func TestTimelineLabels(t *testing.T) {
 			if n <= 72 && len(tv.Months) == 0 {
 				t.Errorf("no month labels")
 			}
-			labels := 0
+			labels, minor := 0, 0
 			for _, y := range tv.Years {
+				if x, _ := strconv.ParseFloat(strings.TrimSuffix(y.LabelX, "%"), 64); y.Label != "" && y.Anchor == "start" && x > 100-yearRoom {
+					t.Errorf("%s starts at %s, too near the end", y.Label, y.LabelX)
+				}
 				if y.Label != "" {
 					labels++
+					if y.Minor {
+						minor++
+					}
 				}
 			}
 			if labels == 0 || labels > maxLabels+1 {
 				t.Errorf("%d year labels, want 1 to %d", labels, maxLabels+1)
+			}
+			if major := labels - minor; major == 0 || major > maxYearsNarrow+1 {
+				t.Errorf("%d year labels on a phone, want 1 to %d", major, maxYearsNarrow+1)
 			}
 			for i := 1; i < len(tv.Bars); i++ {
 				prev, _ := time.Parse("2006-01", tv.Bars[i-1].Month)
