@@ -95,6 +95,9 @@ func decodeDeclared(raw []byte, enc encoding.Encoding, name string) (string, str
 // decodeWith decodes b and guarantees valid UTF-8 in the result.
 func decodeWith(enc encoding.Encoding, name string, b []byte) (string, string) {
 	if enc == encoding.Nop || name == UTF8 {
+		if utf8.Valid(b) {
+			return string(b), UTF8
+		}
 		return strings.ToValidUTF8(string(b), "\uFFFD"), UTF8
 	}
 	out, err := enc.NewDecoder().Bytes(b)

@@ -93,6 +93,10 @@ var bylineWords = wordSet("byline", "by-line", "author", "authors", "author-name
 // isBylineName reports whether a lower-cased class/id string names the
 // byline.
 func isBylineName(name string) bool {
+	if !strings.Contains(name, "by") && !strings.Contains(name, "author") && !strings.Contains(name, "writer") &&
+		!strings.Contains(name, "reporter") && !strings.Contains(name, "contributor") {
+		return false
+	}
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-')
 	}) {
@@ -167,7 +171,7 @@ func nearTitleByline(lines []string, title string) string {
 		return ""
 	}
 	for i, ln := range lines {
-		if normalizeTitle(ln) != nt {
+		if !mayBeTitle(ln, nt) || normalizeTitle(ln) != nt {
 			continue
 		}
 		for j := i + 1; j < len(lines) && j <= i+6; j++ {

@@ -116,7 +116,7 @@ func absDays(a, b time.Time) float64 {
 // date right after its label.
 func labelledDate(lines []string) (time.Time, bool) {
 	for _, ln := range lines {
-		if len(ln) > 600 || !hasDigitRun(ln) {
+		if len(ln) > 600 || !hasDigitRun(ln) || !mayHaveDateLabel(ln) {
 			continue
 		}
 		for _, loc := range dateLabel.FindAllStringIndex(ln, -1) {
@@ -134,6 +134,24 @@ func labelledDate(lines []string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// mayHaveDateLabel is a cheap guard before dateLabel: every label holds
+// 时间, 日期 or, in any case, "date", "published" or "posted".
+func mayHaveDateLabel(ln string) bool {
+	return strings.Contains(ln, "时间") || strings.Contains(ln, "日期") ||
+		containsFold(ln, "date") || containsFold(ln, "published") || containsFold(ln, "posted")
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub
+// in any case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // nearTitleDate looks for a short line carrying a date among the few lines
 // after the headline, where templates print the time without a label.
 func nearTitleDate(lines []string, title string) (time.Time, bool) {
@@ -142,7 +160,7 @@ func nearTitleDate(lines []string, title string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	for i, ln := range lines {
-		if normalizeTitle(ln) != nt {
+		if !mayBeTitle(ln, nt) || normalizeTitle(ln) != nt {
 			continue
 		}
 		for j := i + 1; j < len(lines) && j <= i+6; j++ {
@@ -157,9 +175,16 @@ func nearTitleDate(lines []string, title string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// mayBeTitle is a cheap length test before normalizeTitle(ln) == nt:
+// normalising only drops characters (and lower-cases), so a line shorter
+// than the normalised title cannot match, nor can a far longer one.
+func mayBeTitle(ln, nt string) bool {
+	return len(ln) >= len(nt) && len(ln) <= 2*len(nt)+64
+}
+
 // chooseAuthor prefers a byline printed with the article over head metas,
 // which often hold editor codes or the CMS vendor.
-func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, paras []string, title, byline string) string {
+func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full, labelled []string, lm *lineMeta, paras []string, title, byline string) string {
 	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
 		return v
 	}
@@ -169,8 +194,8 @@ func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld l
 	if v := reporters(paras); v != "" {
 		return v
 	}
-	for _, ln := range full {
-		if len(ln) > 480 || !strings.ContainsAny(ln, ":：") {
+	for _, ln := range labelled {
+		if len(ln) > 480 || !hasHan(ln) {
 			continue
 		}
 		if v := labelValue(ln, authorLabels); v != "" {
@@ -195,7 +220,7 @@ func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld l
 
 // chooseSource names the publisher: a selector, the ContentSource meta,
 // a "来源：" or "Source:" line, or an inline "(Source: …)".
-func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full []string, lm *lineMeta, text string) string {
+func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full, labelled []string, lm *lineMeta, text string) string {
 	if v := selText(doc, sel.Source); v != "" {
 		return cleanSource(v)
 	}
@@ -207,8 +232,8 @@ func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full
 	if lm.source != "" {
 		return cleanSource(lm.source)
 	}
-	for _, ln := range full {
-		if len(ln) > 480 || !strings.ContainsAny(ln, ":：") {
+	for _, ln := range labelled {
+		if len(ln) > 480 || !mayHaveSourceLabel(ln) {
 			continue
 		}
 		if v := cleanSource(labelValue(ln, sourceLabels)); v != "" {
@@ -216,12 +241,15 @@ func chooseSource(doc *goquery.Document, sel news.Selectors, meta headMeta, full
 		}
 	}
 	for _, ln := range full {
-		if !strings.ContainsAny(ln, "|｜") {
+		if strings.IndexByte(ln, '|') < 0 && !strings.Contains(ln, "｜") {
 			continue
 		}
 		if v := siteBeforeDate(ln); v != "" {
 			return v
 		}
+	}
+	if !mayHaveSourceLabel(text) {
+		return ""
 	}
 	if m := inlineSource.FindAllStringSubmatch(text, -1); m != nil {
 		return cleanSource(m[len(m)-1][1])
@@ -263,11 +291,27 @@ func cleanSource(s string) string {
 	return s
 }
 
+// colonLines returns the lines that may carry "label: value" metadata.
+func colonLines(lines []string) []string {
+	var out []string
+	for _, ln := range lines {
+		if len(ln) <= 900 && (strings.IndexByte(ln, ':') >= 0 || strings.Contains(ln, "：")) {
+			out = append(out, ln)
+		}
+	}
+	return out
+}
+
+// mayHaveSourceLabel is a cheap guard before the source regexps.
+func mayHaveSourceLabel(s string) bool {
+	return strings.Contains(s, "来源") || strings.Contains(s, "ource") || strings.Contains(s, "OURCE")
+}
+
 // readFields collects the labelled metadata of 信息公开 pages.
 func readFields(lines []string) map[string]string {
 	var f map[string]string
 	for _, ln := range lines {
-		if len(ln) > 900 || !strings.ContainsAny(ln, ":：") {
+		if !hasHan(ln) {
 			continue
 		}
 		for _, loc := range fieldLabel.FindAllStringSubmatchIndex(ln, -1) {

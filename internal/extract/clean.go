@@ -147,7 +147,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n > 400 {
 		return false
 	}
-	if hanwebSign.MatchString(ln) && n < 60 {
+	if n < 60 && hanwebSign.MatchString(ln) {
 		return true
 	}
 	// Cheap length and character tests guard the regexps: this runs on
@@ -158,7 +158,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n <= 30 && actionLine.MatchString(strings.ToLower(ln)) {
 		return true
 	}
-	if fontToggle.MatchString(ln) {
+	if mayEndLMS(ln) && fontToggle.MatchString(ln) {
 		// "www.ehangzhou.gov.cn| Updated: May 12, 2021 L M S": the
 		// part before "|" names the publisher.
 		rest := fontToggle.ReplaceAllString(ln, "")
@@ -171,7 +171,8 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n < 200 && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]")) && captionTail.MatchString(ln) {
 		return true
 	}
-	colon := strings.ContainsAny(ln, ":：】]")
+	colon := strings.IndexByte(ln, ':') >= 0 || strings.IndexByte(ln, ']') >= 0 ||
+		strings.Contains(ln, "：") || strings.Contains(ln, "】")
 	if n < 200 && colon && captionHead.MatchString(ln) {
 		return true
 	}
@@ -205,7 +206,11 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 			return true
 		}
 	}
-	if sm := sourceLine.FindStringSubmatch(ln); sm != nil && n < 160 {
+	if n < 160 && colon && (ln[0] == 'S' || ln[0] == 's') {
+		sm := sourceLine.FindStringSubmatch(ln)
+		if sm == nil {
+			return false
+		}
 		m.ownSource = m.source == ""
 		if m.ownSource {
 			m.source = strings.TrimSpace(sm[1])
@@ -214,6 +219,13 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		return true
 	}
 	return false
+}
+
+// mayEndLMS is a cheap test before fontToggle: the line ends in "S" after
+// an "L" and an "M".
+func mayEndLMS(ln string) bool {
+	t := strings.TrimRightFunc(ln, isSpace)
+	return strings.HasSuffix(t, "S") && strings.Contains(t, "M") && strings.Contains(t, "L")
 }
 
 // cutAtEnd reports whether a line may have been cut by a hard wrap (of

@@ -98,11 +98,19 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	if content == nil {
 		content = hanwebContent(root)
 	}
-	lens, total := textLens(root)
-	if total == 0 {
+	// One measure of the unpruned page serves the text shares that guard
+	// pruning and the path to its strongest paragraph cluster.
+	st0 := measure(root)
+	total := 0
+	for c := root.FirstChild; c != nil; c = c.NextSibling {
+		if s := st0[c]; s != nil {
+			total += s.text
+		}
+	}
+	if total == 0 && textOf(root) == "" {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)
 	}
-	prune(root, lens, total, protectedPath(root))
+	prune(root, st0, total, protectedPath(st0))
 	st := measure(root)
 	if content == nil {
 		content = chooseContent(root, st)
@@ -117,9 +125,10 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	p.Text = strings.Join(paras, "\n\n")
 
 	p.Published = choosePublished(doc, sel, meta, ld, full, &lm, p.Title, pageURL)
-	p.Author = chooseAuthor(doc, sel, meta, ld, full, &lm, paras, p.Title, byline)
-	p.Source = chooseSource(doc, sel, meta, full, &lm, p.Text)
-	p.Fields = readFields(full)
+	labelled := colonLines(full)
+	p.Author = chooseAuthor(doc, sel, meta, ld, full, labelled, &lm, paras, p.Title, byline)
+	p.Source = chooseSource(doc, sel, meta, full, labelled, &lm, p.Text)
+	p.Fields = readFields(labelled)
 	if p.Text != "" {
 		p.Lang = detectLang(p.Text)
 	} else {

@@ -154,6 +154,9 @@ type heading struct {
 // element that prints the site's own name ("site-title", "logo",
 // "navbar-brand").
 func isSiteNameName(name string) bool {
+	if !strings.Contains(name, "logo") && !strings.Contains(name, "brand") && !strings.Contains(name, "site") {
+		return false
+	}
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 	}) {

@@ -39,7 +39,13 @@ func pagerLinks(root *html.Node, base *url.URL) []string {
 			return
 		}
 		href := strings.TrimSpace(attr(n, "href"))
-		if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
+		if href == "" || strings.HasPrefix(href, "#") ||
+			(len(href) >= 11 && strings.EqualFold(href[:11], "javascript:")) {
+			return
+		}
+		// Only a link that names this file's stem or carries a query can
+		// be a page of it; spare the URL parsing for all others.
+		if (stem == "" || !strings.Contains(href, stem)) && strings.IndexByte(href, '?') < 0 {
 			return
 		}
 		u, err := base.Parse(href)

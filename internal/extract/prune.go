@@ -93,8 +93,7 @@ func hardPrune(a atom.Atom) bool {
 
 // protectedPath marks the best container of the unpruned page and its
 // ancestors; the container itself only when its name says "content".
-func protectedPath(root *html.Node) map[*html.Node]bool {
-	st := measure(root)
+func protectedPath(st map[*html.Node]*stats) map[*html.Node]bool {
 	var best *html.Node
 	bestScore := 0.0
 	for n, s := range st {
@@ -138,7 +137,7 @@ func isHidden(n *html.Node) bool {
 // for a layout with a sidebar, "entry-content-read-more"), so the
 // elements on the way down to the strongest paragraph cluster of the
 // unpruned page are protected: only tags that never hold text go.
-func prune(root *html.Node, lens map[*html.Node]int, total int, protect map[*html.Node]bool) {
+func prune(root *html.Node, st map[*html.Node]*stats, total int, protect map[*html.Node]bool) {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
@@ -147,7 +146,7 @@ func prune(root *html.Node, lens map[*html.Node]int, total int, protect map[*htm
 			case html.CommentNode, html.DoctypeNode:
 				// Comments are kept: the Hanweb content markers are comments.
 			case html.ElementNode:
-				if hardPrune(c.DataAtom) || (!protect[c] && shouldPrune(c, lens, total)) {
+				if hardPrune(c.DataAtom) || (!protect[c] && shouldPrune(c, st, total)) {
 					removeNode(c)
 				} else {
 					walk(c)
@@ -159,7 +158,7 @@ func prune(root *html.Node, lens map[*html.Node]int, total int, protect map[*htm
 	walk(root)
 }
 
-func shouldPrune(n *html.Node, lens map[*html.Node]int, total int) bool {
+func shouldPrune(n *html.Node, st map[*html.Node]*stats, total int) bool {
 	if pruneTag(n.DataAtom) {
 		return true
 	}
@@ -168,8 +167,8 @@ func shouldPrune(n *html.Node, lens map[*html.Node]int, total int) bool {
 		return false
 	}
 	share := 0.0
-	if total > 0 {
-		share = float64(lens[n]) / float64(total)
+	if s := st[n]; s != nil && total > 0 {
+		share = float64(s.text) / float64(total)
 	}
 	if isHidden(n) {
 		return share < 0.5
@@ -196,39 +195,4 @@ func shouldPrune(n *html.Node, lens map[*html.Node]int, total int) bool {
 		return false
 	}
 	return true
-}
-
-// textLens measures, for every element, the number of non-space runes of
-// text below it, and the page's total. One post-order walk, so later
-// heuristics never re-walk subtrees.
-func textLens(root *html.Node) (map[*html.Node]int, int) {
-	lens := make(map[*html.Node]int)
-	var walk func(n *html.Node) int
-	walk = func(n *html.Node) int {
-		switch n.Type {
-		case html.TextNode:
-			k := 0
-			for _, r := range n.Data {
-				if !isSpace(r) {
-					k++
-				}
-			}
-			return k
-		case html.ElementNode:
-			switch n.DataAtom {
-			case atom.Script, atom.Style, atom.Noscript, atom.Template:
-				return 0
-			}
-		}
-		sum := 0
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			sum += walk(c)
-		}
-		if n.Type == html.ElementNode {
-			lens[n] = sum
-		}
-		return sum
-	}
-	total := walk(root)
-	return lens, total
 }
