@@ -2,8 +2,8 @@
 // (pages NAME.html with ground truth NAME.json) with the benchmark's
 // metric, printing one result line, and optionally a per-page report.
 //
-//	go run ./cmd/extractbench -dir /work/shared/extract-bench/dev
-//	go run ./cmd/extractbench -dir /work/shared/extract-bench/zh-dev -cjk -report /tmp/zh.tsv
+//	go run ./cmd/extractbench -dir ../shared/extract-bench/dev
+//	go run ./cmd/extractbench -dir ../shared/extract-bench/zh-dev -cjk -report /tmp/zh.tsv
 package main
 
 import (
