@@ -24,6 +24,10 @@ func loadSources(path string) ([]news.Source, error) {
 	return source.Load(path, source.Options{CheckSchedule: checkSchedule})
 }
 
+func loadConfig(path string) (*source.Config, error) {
+	return source.LoadConfig(path, source.Options{CheckSchedule: checkSchedule})
+}
+
 func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)

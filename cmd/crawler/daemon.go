@@ -8,7 +8,6 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"riverside/internal/ingest"
 	"riverside/internal/news"
 )
 
@@ -24,10 +23,11 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return exitError{code: 2}
 	}
 	logger := newLogger(stderr, cf.logLevel)
-	srcs, err := loadSources(cf.config)
+	cfg, err := loadConfig(cf.config)
 	if err != nil {
 		return exitError{code: 1, msg: err.Error()}
 	}
+	srcs := cfg.Sources
 	st, err := openStore(ctx, cf.data)
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer caps.Close()
-	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent, Record: record}
+	in := newIngester(cfg, cf, st, logger, record)
 
 	sem := make(chan struct{}, max(cf.parallel, 1))
 	var running sync.Map // source id → struct{}: a pass under way
@@ -56,7 +56,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		defer func() { <-sem }()
 		s := in.Pass(ctx, src)
 		logger.Info("pass done", "source", src.ID, "discovered", s.Discovered, "fetched", s.Fetched,
-			"new", s.New, "updated", s.Updated, "duplicate", s.Duplicate, "failed", s.Failed,
+			"new", s.New, "updated", s.Updated, "unchanged", s.Unchanged, "duplicate", s.Duplicate, "skipped", s.Skipped, "failed", s.Failed,
 			"elapsed", s.Elapsed.String(), "err", s.Err)
 	}
 

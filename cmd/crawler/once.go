@@ -16,6 +16,7 @@ import (
 	"riverside/internal/crawl"
 	"riverside/internal/ingest"
 	"riverside/internal/news"
+	"riverside/internal/source"
 	"riverside/internal/store"
 )
 
@@ -62,6 +63,18 @@ func openCaptures(dataDir string) (*capture.Writer, func(*crawl.Response) (news.
 	return w, record, nil
 }
 
+// newIngester wires a pass runner from the sources file's crawler block
+// and the flags; the -user-agent flag wins over the file.
+func newIngester(cfg *source.Config, cf commonFlags, st *store.Store, logger *slog.Logger,
+	record func(*crawl.Response) (news.Capture, error)) *ingest.Ingester {
+	ua := cf.userAgent
+	if ua == "" {
+		ua = cfg.Crawler.Agent(crawl.DefaultUserAgent)
+	}
+	return &ingest.Ingester{Store: st, Logger: logger, UserAgent: ua, Record: record,
+		Fetch: crawl.Options{Timeout: cfg.Crawler.Timeout, MaxBodySize: cfg.Crawler.MaxBody, Gate: crawl.NewHostGate()}}
+}
+
 func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("once", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -71,10 +84,11 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return exitError{code: 2}
 	}
-	srcs, err := loadSources(cf.config)
+	cfg, err := loadConfig(cf.config)
 	if err != nil {
 		return exitError{code: 1, msg: err.Error()}
 	}
+	srcs := cfg.Sources
 	if *only != "" {
 		srcs = pick(srcs, *only)
 		if len(srcs) == 0 {
@@ -95,7 +109,8 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	logger := newLogger(stderr, cf.logLevel)
 	prog := newProgress(stderr)
-	in := &ingest.Ingester{Store: st, Logger: logger, UserAgent: cf.userAgent, Progress: prog.update, Record: record}
+	in := newIngester(cfg, cf, st, logger, record)
+	in.Progress = prog.update
 	results := passAll(ctx, in, srcs, cf.parallel)
 	prog.done()
 
@@ -142,11 +157,11 @@ func passAll(ctx context.Context, in *ingest.Ingester, srcs []news.Source, paral
 
 func printSummary(w io.Writer, results []ingest.Stats) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\tdiscovered\tknown\tfetched\tnew\tupdated\tunchanged\tduplicate\tfiltered\tfailed\ttime\t")
+	fmt.Fprintln(tw, "source\tdiscovered\tknown\tfetched\tnew\tupdated\tunchanged\tduplicate\tfiltered\tfailed\tskipped\ttime\t")
 	var tot ingest.Stats
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Source, r.Discovered, r.Known, r.Fetched,
-			r.New, r.Updated, r.Unchanged, r.Duplicate, r.Filtered, r.Failed, r.Elapsed.Round(10*time.Millisecond))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Source, r.Discovered, r.Known, r.Fetched,
+			r.New, r.Updated, r.Unchanged, r.Duplicate, r.Filtered, r.Failed, r.Skipped, r.Elapsed.Round(10*time.Millisecond))
 		tot.Discovered += r.Discovered
 		tot.Known += r.Known
 		tot.Fetched += r.Fetched
@@ -156,9 +171,10 @@ func printSummary(w io.Writer, results []ingest.Stats) {
 		tot.Duplicate += r.Duplicate
 		tot.Filtered += r.Filtered
 		tot.Failed += r.Failed
+		tot.Skipped += r.Skipped
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", tot.Discovered, tot.Known, tot.Fetched,
-		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", tot.Discovered, tot.Known, tot.Fetched,
+		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed, tot.Skipped)
 	tw.Flush()
 	for _, r := range results {
 		if r.Err != nil {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
@@ -27,6 +28,17 @@ type Discoverer struct {
 	ArticleURL *regexp.Regexp
 	// MaxPages bounds list pages (or datastore groups) walked per entry.
 	MaxPages int
+	// Now is the time traps are judged against; nil means time.Now.
+	Now func() time.Time
+	// Traps counts the links left alone as crawler traps (Trap).
+	Traps int
+}
+
+func (dc *Discoverer) now() time.Time {
+	if dc.Now != nil {
+		return dc.Now()
+	}
+	return time.Now()
 }
 
 // Discover returns the article links of d, newest first as the site lists
@@ -59,6 +71,10 @@ func (dc *Discoverer) keep(links []Link) []Link {
 	for _, l := range links {
 		c, err := Canonical(l.URL)
 		if err != nil || seen[c] || (dc.ArticleURL != nil && !dc.ArticleURL.MatchString(c)) {
+			continue
+		}
+		if Trap(c, dc.now()) {
+			dc.Traps++
 			continue
 		}
 		seen[c] = true
@@ -114,6 +130,11 @@ func (dc *Discoverer) htmlList(ctx context.Context, d news.Discovery, maxPages i
 			}
 		} else {
 			next = nextByText(all)
+		}
+		if next != "" && Trap(next, dc.now()) {
+			// A calendar that pages on forever: stop here.
+			dc.Traps++
+			next = ""
 		}
 	}
 	return links, nil

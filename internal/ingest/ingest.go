@@ -37,6 +37,8 @@ type Stats struct {
 	Unchanged  int
 	Duplicate  int
 	Filtered   int // outside the districts (require terms)
+	Skipped    int // not fetched: robots.txt or allowed hosts forbid it
+	Traps      int // list links left alone as crawler traps
 	Failed     int
 	Elapsed    time.Duration
 	// Err is the first error met, if any; a pass goes on after errors.
@@ -57,6 +59,10 @@ type Ingester struct {
 	Now func() time.Time
 	// Record, when set, keeps the raw capture of every response (WARC).
 	Record func(*crawl.Response) (news.Capture, error)
+	// Fetch are the session options common to every source (timeout,
+	// body limit, retries, host gate); UserAgent and Record above, and
+	// the source's delay and allowed hosts, are filled in per pass.
+	Fetch crawl.Options
 }
 
 // maxContinuation bounds the pages of one multi-page article.
@@ -82,17 +88,31 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 		fail(fmt.Errorf("source %s: article_url: %w", src.ID, err))
 		return st
 	}
-	sess, err := crawl.NewSession(ctx, crawl.Options{UserAgent: in.UserAgent, Delay: src.Delay, Record: in.Record})
+	opts := in.Fetch
+	if in.UserAgent != "" {
+		opts.UserAgent = in.UserAgent
+	}
+	if in.Record != nil {
+		opts.Record = in.Record
+	}
+	opts.Delay = src.Delay
+	opts.Allow = crawl.Hosts(src, articleRE)
+	sess, err := crawl.NewSession(ctx, opts)
 	if err != nil {
 		fail(err)
 		return st
 	}
-	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages}
+	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages, Now: in.Now}
+	defer func() { st.Traps = dc.Traps }()
 	var links []crawl.Link
 	seen := map[string]bool{}
 	for _, d := range src.Discovery {
 		found, err := dc.Discover(ctx, d)
-		if err != nil {
+		switch {
+		case crawl.Skipped(err):
+			in.logger().Info("discovery skipped", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
+			st.Skipped++
+		case err != nil:
 			in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
 			fail(err)
 		}
@@ -129,6 +149,11 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 		return
 	}
 	resp, err := sess.Get(ctx, l.URL)
+	if crawl.Skipped(err) {
+		in.logger().Debug("fetch skipped", "source", src.ID, "url", l.URL, "err", err)
+		st.Skipped++
+		return
+	}
 	if err != nil {
 		in.logger().Warn("fetch failed", "source", src.ID, "url", l.URL, "err", err)
 		fail(err)
@@ -234,7 +259,7 @@ func (in *Ingester) record(src news.Source, st Stats) {
 	p := store.Pass{
 		SourceID: src.ID, Name: src.Name, District: src.District, Finished: in.now(), OK: st.OK(),
 		Stats: map[string]int{"discovered": st.Discovered, "known": st.Known, "fetched": st.Fetched, "new": st.New,
-			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "failed": st.Failed},
+			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "skipped": st.Skipped, "traps": st.Traps, "failed": st.Failed},
 	}
 	if st.Err != nil {
 		p.Error = st.Err.Error()

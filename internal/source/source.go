@@ -25,7 +25,44 @@ const (
 	DefaultSchedule = "*/30 * * * *"
 	DefaultDelay    = time.Second
 	DefaultMaxPages = 5
+	DefaultRevisit  = 6 * time.Hour
 )
+
+// Crawler is the optional top-level `crawler:` block: how the crawler
+// presents itself and bounds its requests, for every source.
+type Crawler struct {
+	// UserAgent replaces the default product token and version
+	// ("RiversideBot/0.1").
+	UserAgent string `yaml:"user_agent"`
+	// Contact is a URL (or mailto:) where site owners reach whoever runs
+	// the crawler; it is appended to the User-Agent as "(+URL)".
+	Contact string `yaml:"contact"`
+	// Timeout bounds one request (0: the crawler's default).
+	Timeout time.Duration `yaml:"timeout"`
+	// MaxBody bounds a response body in bytes (0: the crawler's default).
+	MaxBody int `yaml:"max_body"`
+
+	Line int `yaml:"-"`
+}
+
+// Agent returns the User-Agent header the block asks for, or "" for the
+// crawler's default.
+func (c Crawler) Agent(def string) string {
+	ua := cmp.Or(c.UserAgent, def)
+	if c.Contact == "" || strings.Contains(ua, c.Contact) {
+		return ua
+	}
+	if i := strings.Index(ua, " ("); i >= 0 && c.UserAgent == "" {
+		ua = ua[:i] // the default's own contact gives way to the configured one
+	}
+	return ua + " (+" + c.Contact + ")"
+}
+
+// Config is a whole sources file.
+type Config struct {
+	Crawler Crawler
+	Sources []news.Source
+}
 
 // Fault is one problem found in a sources file.
 type Fault struct {
@@ -56,23 +93,43 @@ type Options struct {
 }
 
 type file struct {
+	Crawler *Crawler      `yaml:"crawler"`
 	Sources []news.Source `yaml:"sources"`
 }
 
 // Load reads and validates the sources file at path.
 func Load(path string, opts Options) ([]news.Source, error) {
+	cfg, err := LoadConfig(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Sources, nil
+}
+
+// LoadConfig reads and validates the sources file at path, crawler block
+// included.
+func LoadConfig(path string, opts Options) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	return Parse(path, data, opts)
+	return ParseConfig(path, data, opts)
 }
-
-var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
 
 // Parse decodes and validates a sources file; name is used in messages.
 // A non-nil error is a Faults value unless the file is not YAML at all.
 func Parse(name string, data []byte, opts Options) ([]news.Source, error) {
+	cfg, err := ParseConfig(name, data, opts)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.Sources, nil
+}
+
+var lineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// ParseConfig is Parse with the crawler block.
+func ParseConfig(name string, data []byte, opts Options) (*Config, error) {
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -92,9 +149,11 @@ func Parse(name string, data []byte, opts Options) ([]news.Source, error) {
 		return nil, Faults{faultFromYAML(name, err.Error())}
 	}
 	explicitDelay := make([]bool, len(f.Sources))
+	explicitRevisit := make([]bool, len(f.Sources))
 	for i := range f.Sources {
 		if i < len(lines) {
 			explicitDelay[i] = lines[i].hasDelay
+			explicitRevisit[i] = lines[i].hasRevisit
 			f.Sources[i].Line = lines[i].entry
 			for j := range f.Sources[i].Discovery {
 				if j < len(lines[i].discovery) {
@@ -103,11 +162,63 @@ func Parse(name string, data []byte, opts Options) ([]news.Source, error) {
 			}
 		}
 	}
-	faults := validate(name, f.Sources, explicitDelay, opts)
+	faults := validate(name, f.Sources, explicitDelay, explicitRevisit, opts)
+	cfg := &Config{Sources: f.Sources}
+	if f.Crawler != nil {
+		cfg.Crawler = *f.Crawler
+		cfg.Crawler.Line = crawlerLine(data)
+		faults = append(faults, validateCrawler(name, cfg.Crawler)...)
+	}
 	if len(faults) > 0 {
 		return nil, faults
 	}
-	return f.Sources, nil
+	return cfg, nil
+}
+
+// validateCrawler checks the crawler block.
+func validateCrawler(name string, c Crawler) Faults {
+	var faults Faults
+	fault := func(format string, args ...any) {
+		faults = append(faults, Fault{File: name, Line: max(c.Line, 1), Msg: "crawler: " + fmt.Sprintf(format, args...)})
+	}
+	for _, r := range c.UserAgent {
+		if r < 0x20 || r > 0x7e {
+			fault("user_agent %q: want printable ASCII (an HTTP header value)", c.UserAgent)
+			break
+		}
+	}
+	if c.Contact != "" {
+		u, err := url.Parse(c.Contact)
+		switch {
+		case err != nil, strings.ContainsAny(c.Contact, " ()\t\r\n"):
+			fault("contact %q: want a URL without spaces or parentheses", c.Contact)
+		case u.Scheme == "mailto" && u.Opaque != "":
+		case (u.Scheme == "http" || u.Scheme == "https") && u.Host != "":
+		default:
+			fault("contact %q: want an http(s) or mailto: URL", c.Contact)
+		}
+	}
+	if c.Timeout < 0 {
+		fault("timeout must not be negative")
+	}
+	if c.MaxBody < 0 {
+		fault("max_body must not be negative")
+	}
+	return faults
+}
+
+func crawlerLine(data []byte) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return 1
+	}
+	n := doc.Content[0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "crawler" {
+			return n.Content[i].Line
+		}
+	}
+	return 1
 }
 
 func faultFromYAML(name, msg string) Fault {
@@ -122,8 +233,9 @@ func faultFromYAML(name, msg string) Fault {
 type lineInfo struct {
 	entry     int
 	discovery []int
-	// hasDelay tells an explicit "delay: 0s" (no pause) from no delay key.
-	hasDelay bool
+	// hasDelay tells an explicit "delay: 0s" (no pause) from no delay key;
+	// hasRevisit does the same for revisit.
+	hasDelay, hasRevisit bool
 }
 
 // entryLines finds where each source entry (and each of its discovery
@@ -144,6 +256,7 @@ func entryLines(data []byte) ([]lineInfo, error) {
 	for i, entry := range seq.Content {
 		out[i].entry = entry.Line
 		out[i].hasDelay = mapValue(entry, "delay") != nil
+		out[i].hasRevisit = mapValue(entry, "revisit") != nil
 		if d := mapValue(entry, "discovery"); d != nil && d.Kind == yaml.SequenceNode {
 			for _, de := range d.Content {
 				out[i].discovery = append(out[i].discovery, de.Line)
@@ -167,7 +280,7 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
-func validate(name string, srcs []news.Source, explicitDelay []bool, opts Options) Faults {
+func validate(name string, srcs []news.Source, explicitDelay, explicitRevisit []bool, opts Options) Faults {
 	var faults Faults
 	fault := func(line int, format string, args ...any) {
 		faults = append(faults, Fault{File: name, Line: max(line, 1), Msg: fmt.Sprintf(format, args...)})
@@ -214,6 +327,11 @@ func validate(name string, srcs []news.Source, explicitDelay []bool, opts Option
 			s.Delay = DefaultDelay
 		} else if s.Delay < 0 {
 			fault(s.Line, "%s: delay must not be negative", where)
+		}
+		if s.Revisit == 0 && !explicitRevisit[i] {
+			s.Revisit = DefaultRevisit
+		} else if s.Revisit < 0 {
+			fault(s.Line, "%s: revisit must not be negative", where)
 		}
 		if s.MaxPages == 0 {
 			s.MaxPages = DefaultMaxPages

@@ -54,6 +54,13 @@ func TestLoadBad(t *testing.T) {
 			`faults.bad.yml:16: source "ok-one": duplicate id (first at line 2)`,
 		}},
 		{"unknown-key.bad.yml", []string{`unknown-key.bad.yml:7: field colour not found`}},
+		{"crawler.bad.yml", []string{
+			`crawler.bad.yml:1: crawler: user_agent`,
+			`crawler.bad.yml:1: crawler: contact "call me (maybe)"`,
+			`crawler.bad.yml:1: crawler: timeout must not be negative`,
+			`crawler.bad.yml:6: source "negative-revisit": revisit must not be negative`,
+		}},
+		{"crawler-unknown.bad.yml", []string{`crawler-unknown.bad.yml:2: field useragent not found`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -72,5 +79,32 @@ func TestLoadBad(t *testing.T) {
 				t.Errorf("got %d faults, want %d:\n%s", len(faults), len(tt.want), got)
 			}
 		})
+	}
+}
+
+func TestCrawlerBlock(t *testing.T) {
+	cfg, err := LoadConfig(filepath.Join("testdata", "crawler.good.yml"), Options{CheckSchedule: checkSchedule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cfg.Crawler
+	if c.Timeout != 20*time.Second || c.MaxBody != 4<<20 || c.Line != 1 {
+		t.Errorf("crawler block: got %+v", c)
+	}
+	if got, want := c.Agent("Default/0.1 (+https://default.example)"), "RiversideBot/1.0 (+https://example.org/riverside-crawler)"; got != want {
+		t.Errorf("Agent: got %q, want %q", got, want)
+	}
+	if got, want := (Crawler{Contact: "mailto:ops@example.org"}).Agent("Default/0.1 (+https://default.example)"), "Default/0.1 (+mailto:ops@example.org)"; got != want {
+		t.Errorf("Agent with the default: got %q, want %q", got, want)
+	}
+	if got := cfg.Sources[0].Revisit; got != 0 {
+		t.Errorf("explicit revisit: 0s became %v", got)
+	}
+	if got := cfg.Sources[1].Revisit; got != DefaultRevisit {
+		t.Errorf("default revisit: got %v, want %v", got, DefaultRevisit)
+	}
+	// The real file stays valid, with or without a crawler block.
+	if _, err := Load(filepath.Join("..", "..", "sources.yaml"), Options{CheckSchedule: checkSchedule}); err != nil {
+		t.Errorf("sources.yaml: %v", err)
 	}
 }
