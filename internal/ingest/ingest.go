@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"riverside/internal/crawl"
 	"riverside/internal/extract"
@@ -24,17 +26,19 @@ type Store interface {
 	Known(ctx context.Context, id, url string) (bool, error)
 	Put(ctx context.Context, a *news.Article) (store.Outcome, error)
 	RecordPass(ctx context.Context, p store.Pass) error
+	Page(ctx context.Context, url string) (store.Page, bool, error)
+	PutPage(ctx context.Context, p store.Page) error
 }
 
 // Stats summarise one pass over one source.
 type Stats struct {
 	Source     string
 	Discovered int // article links found
-	Known      int // already stored, not fetched again
-	Fetched    int
+	Known      int // already seen and not due for a revisit: not asked for
+	Fetched    int // article bodies fetched (a 304 is not one)
 	New        int
-	Updated    int
-	Unchanged  int
+	Updated    int // the text at a known URL changed: a new version
+	Unchanged  int // revisited: 304, or the same text again
 	Duplicate  int
 	Filtered   int // outside the districts (require terms)
 	Skipped    int // not fetched: robots.txt or allowed hosts forbid it
@@ -144,11 +148,35 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 		fail(err)
 		return
 	}
-	if known {
+	page, seen, err := in.Store.Page(ctx, l.URL)
+	if err != nil {
+		fail(err)
+		return
+	}
+	now := in.now()
+	answered := seen && (page.Status == http.StatusOK || page.Status == http.StatusNotModified)
+	validators := crawl.Validators{ETag: page.ETag, LastModified: page.LastModified}
+	due := src.Revisit == 0 || now.Sub(page.Fetched) >= src.Revisit
+	switch {
+	case known && !seen:
+		// Stored before crawl state was kept (or a crash came between the
+		// two writes): fetch once to learn the validators.
+	case known && (validators == crawl.Validators{} || !due):
+		// An article is revisited only where the server gave validators
+		// (a conditional GET costs it next to nothing), and only once per
+		// revisit interval. Pinned items, on every list, land here.
+		st.Known++
+		return
+	case !known && answered && !due:
+		// Fetched before and not an article (filtered, not found, a
+		// repost): not again before the revisit interval.
 		st.Known++
 		return
 	}
-	resp, err := sess.Get(ctx, l.URL)
+	if !answered {
+		validators = crawl.Validators{}
+	}
+	resp, err := sess.GetIf(ctx, l.URL, validators)
 	if crawl.Skipped(err) {
 		in.logger().Debug("fetch skipped", "source", src.ID, "url", l.URL, "err", err)
 		st.Skipped++
@@ -156,18 +184,35 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 	}
 	if err != nil {
 		in.logger().Warn("fetch failed", "source", src.ID, "url", l.URL, "err", err)
+		failed := page
+		failed.URL, failed.SourceID, failed.Fetched, failed.Status = l.URL, src.ID, now, 0
+		var se *crawl.StatusError
+		if errors.As(err, &se) {
+			failed.Status = se.Status
+		}
+		in.putPage(ctx, failed, fail)
 		fail(err)
 		return
 	}
+	if resp.NotModified() {
+		st.Unchanged++
+		page.Status, page.Fetched = http.StatusNotModified, now
+		in.putPage(ctx, page, fail)
+		return
+	}
 	st.Fetched++
+	visit := store.Page{URL: l.URL, SourceID: src.ID, Status: resp.Status, Fetched: now,
+		ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	a, err := in.read(ctx, sess, src, l, resp)
 	if err != nil {
 		in.logger().Warn("extract failed", "source", src.ID, "url", l.URL, "err", err)
+		in.putPage(ctx, visit, fail)
 		fail(err)
 		return
 	}
 	if !concerns(src, a) {
 		st.Filtered++
+		in.putPage(ctx, visit, fail)
 		return
 	}
 	outcome, err := in.Store.Put(ctx, a)
@@ -175,6 +220,8 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 		fail(err)
 		return
 	}
+	visit.Hash = a.Hash
+	in.putPage(ctx, visit, fail)
 	switch outcome {
 	case store.New:
 		st.New++
@@ -186,6 +233,12 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 		st.Duplicate++
 	}
 	in.logger().Debug("article", "source", src.ID, "url", l.URL, "outcome", outcome.String(), "seq", a.Seq)
+}
+
+func (in *Ingester) putPage(ctx context.Context, p store.Page, fail func(error)) {
+	if err := in.Store.PutPage(ctx, p); err != nil {
+		fail(err)
+	}
 }
 
 // read extracts an article page, fetching and joining its continuation
@@ -214,6 +267,9 @@ func (in *Ingester) read(ctx context.Context, sess *crawl.Session, src news.Sour
 	}
 	if strings.TrimSpace(text) == "" {
 		return nil, errors.New("no article text")
+	}
+	if softNotFound(page.Title, text) {
+		return nil, ErrSoftNotFound
 	}
 	title := page.Title
 	if title == "" {
@@ -246,10 +302,35 @@ func (in *Ingester) read(ctx context.Context, sess *crawl.Session, src news.Sour
 	return a, nil
 }
 
+// ErrSoftNotFound is a page answered 200 whose text says it does not
+// exist: never an article.
+var ErrSoftNotFound = errors.New("ingest: soft 404: the page says it does not exist")
+
+// notFoundPhrases are what "page not found" pages say, in both languages.
+var notFoundPhrases = []string{"页面不存在", "页面未找到", "找不到该页面", "您访问的页面", "信息已删除", "文章不存在",
+	"404 not found", "page not found", "page does not exist", "page you requested"}
+
+// softNotFoundMax is the length (in runes) below which a page saying
+// "not found" is taken at its word; a long article may quote the phrase.
+const softNotFoundMax = 300
+
+func softNotFound(title, text string) bool {
+	if utf8.RuneCountInString(text) > softNotFoundMax {
+		return false
+	}
+	hay := strings.ToLower(title + "\n" + text)
+	for _, p := range notFoundPhrases {
+		if strings.Contains(hay, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // OK tells whether the pass crawled anything: a pass with some failures
 // still counts as a success, one that reached nothing does not.
 func (st Stats) OK() bool {
-	reached := st.Known + st.New + st.Updated + st.Unchanged + st.Duplicate + st.Filtered
+	reached := st.Known + st.New + st.Updated + st.Unchanged + st.Duplicate + st.Filtered + st.Skipped
 	return st.Err == nil || reached > 0
 }
 

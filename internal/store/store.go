@@ -106,6 +106,19 @@ var schema = []string{
 		last_error           TEXT NOT NULL DEFAULT '',
 		last_stats           TEXT NOT NULL DEFAULT '{}'
 	);`,
+	// pages: the crawl state of every article URL fetched, so that a
+	// revisit can be conditional and a restart fetches nothing again
+	// without need.
+	`CREATE TABLE pages (
+		url           TEXT PRIMARY KEY,
+		source_id     TEXT NOT NULL,
+		etag          TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '',
+		last_status   INTEGER NOT NULL DEFAULT 0,
+		last_fetched  TEXT NOT NULL DEFAULT '',
+		hash          TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX pages_source ON pages (source_id);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -211,3 +211,29 @@ func TestSourcesHealth(t *testing.T) {
 		t.Errorf("idle health: %+v", hs[0])
 	}
 }
+
+func TestPages(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const u = "https://example.org/a.html"
+	if _, ok, err := st.Page(ctx, u); ok || err != nil {
+		t.Fatalf("unknown page: got ok=%v err=%v", ok, err)
+	}
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	p := Page{URL: u, SourceID: "s", ETag: `"v1"`, LastModified: "Fri, 02 Jan 2026 03:04:05 GMT", Status: 200, Fetched: when, Hash: "h1"}
+	if err := st.PutPage(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	p.Status, p.ETag = 304, `"v2"`
+	if err := st.PutPage(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := st.Page(ctx, u)
+	if err != nil || !ok || got.ETag != `"v2"` || got.Status != 304 || !got.Fetched.Equal(when) || got.Hash != "h1" || got.LastModified != p.LastModified {
+		t.Errorf("got %+v %v %v, want %+v", got, ok, err, p)
+	}
+}
