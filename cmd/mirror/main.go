@@ -1,7 +1,13 @@
 // Command mirror serves Riverside's offline mirror of the source sites
 // on one loopback listener, for `make demo` and for tests.
 //
-//	mirror [-addr 127.0.0.1:8081] [-sources FILE] [-v]
+//	mirror [-addr 127.0.0.1:8081] [-sources FILE] [-faults] [-generate N] [-v]
+//
+// -faults lists the faults site (/faults/: 429s, 5xx bursts, timeouts,
+// truncated and huge bodies, redirect loops, robots.txt, a calendar trap,
+// soft 404s, edits …) in the sources file, with a crawler block whose
+// timeout and body limit those pages exceed. -generate N puts N made-up
+// articles on the bulk site (/bulk/), for crash tests and benchmarks.
 //
 // With -sources it writes a sources file for the crawler, pointing at
 // the address actually bound (so -addr 127.0.0.1:0 works). Articles are
@@ -71,6 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:8081", "listen `address`")
 	sources := fs.String("sources", "", "write a sources file for the mirror to `FILE` once listening")
 	verbose := fs.Bool("v", false, "log every request")
+	faults := fs.Bool("faults", false, "list the faults site's sources (and a crawler block) in the sources file")
+	slow := fs.Duration("fault-slow", 0, "delay of the faults site's slow page (default 300ms)")
+	hang := fs.Duration("fault-hang", 0, "delay of the faults site's page that times out (default 5s)")
+	crawlDelay := fs.Duration("crawl-delay", 0, "Crawl-delay to give in robots.txt (whole host)")
+	generate := fs.Int("generate", 0, "put `N` made-up articles on the bulk site (/bulk/)")
+	generateDelay := fs.Duration("generate-delay", 0, "delay of every bulk site request")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -87,7 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	m, err := mirror.New(mirror.Options{Logger: log})
+	m, err := mirror.New(mirror.Options{Logger: log,
+		Faults:   mirror.Faults{List: *faults, Slow: *slow, Hang: *hang, CrawlDelay: *crawlDelay},
+		Generate: *generate, GenerateDelay: *generateDelay})
 	if err != nil {
 		return err
 	}

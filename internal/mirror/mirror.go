@@ -29,6 +29,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now stamps articles published at run time; nil means time.Now.
 	Now func() time.Time
+	// Faults tune the faults site (/faults/).
+	Faults Faults
+	// Generate puts that many made-up articles on the bulk site (/bulk/)
+	// and lists it in SourcesYAML; GenerateDelay slows every bulk request.
+	Generate      int
+	GenerateDelay time.Duration
 }
 
 // Mirror serves imitations of the real source sites, each under its own
@@ -48,6 +54,11 @@ type Mirror struct {
 	lastID map[string]int
 	// published counts articles published at run time.
 	published int
+
+	faults        *faultSite
+	listFaults    bool
+	generate      int
+	generateDelay time.Duration
 }
 
 // pageRef is one page of an article.
@@ -65,6 +76,10 @@ func New(opts Options) (*Mirror, error) {
 		sites:  newSites(),
 		pages:  map[string]pageRef{},
 		lastID: map[string]int{},
+
+		listFaults:    opts.Faults.List,
+		generate:      max(opts.Generate, 0),
+		generateDelay: opts.GenerateDelay,
 	}
 	if m.log == nil {
 		m.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -72,6 +87,7 @@ func New(opts Options) (*Mirror, error) {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.faults = newFaultSite(opts.Faults, m.now)
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -213,6 +229,9 @@ func (m *Mirror) routes() http.Handler {
 	mux.HandleFunc("GET /aggregator/{y}/{m}/{d}/{slug}/{$}", m.handleArticle)
 	mux.HandleFunc("GET /xsnet/news/{page}", m.handleXSNetList)
 	mux.HandleFunc("GET /xsnet/{month}/{day}/{file}", m.handleArticle)
+	m.faultRoutes(mux)
+	mux.HandleFunc("GET /bulk/list/{page}", m.handleBulkList)
+	mux.HandleFunc("GET /bulk/art/{file}", m.handleBulkArticle)
 	mux.HandleFunc("/", m.handleNotFound)
 	return m.logRequests(mux)
 }

@@ -14,7 +14,14 @@ import (
 // sourcesFile mirrors the shape of sources.yaml (news.Source), with
 // empty optional fields left out.
 type sourcesFile struct {
+	Crawler *crawlerEntry `yaml:"crawler,omitempty"`
 	Sources []sourceEntry `yaml:"sources"`
+}
+
+// crawlerEntry is the crawler block written with the faults sources.
+type crawlerEntry struct {
+	Timeout string `yaml:"timeout"`
+	MaxBody int    `yaml:"max_body"`
 }
 
 type sourceEntry struct {
@@ -26,6 +33,8 @@ type sourceEntry struct {
 	Delay      string           `yaml:"delay"`
 	Discovery  []discoveryEntry `yaml:"discovery"`
 	ArticleURL string           `yaml:"article_url"`
+	MaxPages   int              `yaml:"max_pages,omitempty"`
+	Revisit    string           `yaml:"revisit,omitempty"`
 }
 
 type discoveryEntry struct {
@@ -66,6 +75,16 @@ func (m *Mirror) SourcesYAML(baseURL string) []byte {
 			}
 			f.Sources = append(f.Sources, e)
 		}
+	}
+	if m.generate > 0 {
+		f.Sources = append(f.Sources, sourceEntry{ID: "mirror-bulk", Name: "批量新闻 (mirror)", District: news.Binjiang, Lang: "zh",
+			Schedule: "* * * * *", Delay: "0s", MaxPages: m.bulkPages(),
+			Discovery:  []discoveryEntry{{Kind: news.KindHTMLList, URL: base + "/bulk/list/index.html"}},
+			ArticleURL: "^" + quoted + `/bulk/art/\d+\.html$`})
+	}
+	if m.listFaults {
+		f.Sources = append(f.Sources, m.faultSources(base, quoted)...)
+		f.Crawler = &crawlerEntry{Timeout: m.faults.opts.CrawlerTimeout().String(), MaxBody: m.faults.opts.CrawlerMaxBody()}
 	}
 	var buf bytes.Buffer
 	buf.WriteString("# Sources of the Riverside offline mirror at " + base + ".\n")
