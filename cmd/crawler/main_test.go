@@ -113,22 +113,3 @@ func TestOnceAndExtract(t *testing.T) {
 		t.Errorf("extract: got %v", got)
 	}
 }
-
-func TestRecoverCaptures(t *testing.T) {
-	dir := t.TempDir()
-	dead := "riverside-20260102030405-999999999-0001.warc.gz.open"
-	live := fmt.Sprintf("riverside-20260102030405-%d-0001.warc.gz.open", os.Getpid())
-	for _, n := range []string{dead, live} {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := recoverCaptures(dir); err != nil {
-		t.Fatal(err)
-	}
-	for n, want := range map[string]bool{strings.TrimSuffix(dead, ".open"): true, dead: false, live: true} {
-		if _, err := os.Stat(filepath.Join(dir, n)); (err == nil) != want {
-			t.Errorf("%s: exists=%v, want %v", n, err == nil, want)
-		}
-	}
-}

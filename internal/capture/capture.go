@@ -57,6 +57,9 @@ func Open(dir string, opts Options) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("capture: %w", err)
 	}
+	if err := recoverOpen(dir); err != nil {
+		return nil, err
+	}
 	if opts.MaxFileSize == 0 {
 		opts.MaxFileSize = 1 << 30
 	}

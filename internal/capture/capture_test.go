@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +102,26 @@ func TestWriteReadBack(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != len(files) {
 		t.Errorf("left files other than .warc.gz: %v", ents)
+	}
+}
+
+func TestOpenRecoversDeadWritersFiles(t *testing.T) {
+	dir := t.TempDir()
+	dead := "riverside-20260102030405-999999999-0001.warc.gz.open"
+	live := fmt.Sprintf("riverside-20260102030405-%d-0001.warc.gz.open", os.Getpid())
+	for _, n := range []string{dead, live} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	for n, want := range map[string]bool{strings.TrimSuffix(dead, ".open"): true, dead: false, live: true} {
+		if _, err := os.Stat(filepath.Join(dir, n)); (err == nil) != want {
+			t.Errorf("%s: exists=%v, want %v", n, err == nil, want)
+		}
 	}
 }
