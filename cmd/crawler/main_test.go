@@ -6,13 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"riverside/internal/capture"
 )
@@ -111,5 +115,75 @@ func TestOnceAndExtract(t *testing.T) {
 	}
 	if got["published"] != "2025-06-01T10:00:00+08:00" || got["lang"] != "en" || got["title"] != "Binjiang story 1" {
 		t.Errorf("extract: got %v", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the daemon's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunDaemon starts the scheduled daemon, which passes over every
+// source at start-up, and stops it with its context as SIGTERM would.
+func TestRunDaemon(t *testing.T) {
+	var hits atomic.Int32
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /list.html", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		fmt.Fprint(w, `<html><body><a href="/a/1.html">one</a></body></html>`)
+	})
+	mux.HandleFunc("GET /a/1.html", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><head><title>Binjiang daemon story</title></head><body><article><h1>Binjiang daemon story</h1>
+			<p>Hangzhou's Binjiang district opened a new public library branch on Saturday, with thirty thousand books on its shelves.</p></article></body></html>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "sources.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("sources:\n  - id: ex\n    schedule: \"0 0 1 1 *\"\n    delay: 0s\n    discovery:\n      - kind: html-list\n        url: %s/list.html\n    article_url: '^%s/a/\\d+\\.html$'\n",
+		srv.URL, regexp.QuoteMeta(srv.URL))), 0o644)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs syncBuffer
+	go func() {
+		done <- run(ctx, []string{"run", "-config", cfg, "-data", filepath.Join(dir, "data")}, nil, io.Discard, &logs)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs.String(), "pass done") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v\n%s", err, logs.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the daemon did not stop after its context ended")
+	}
+	if !strings.Contains(logs.String(), "crawler stopped") || hits.Load() != 1 {
+		t.Errorf("list fetched %d times, logs:\n%s", hits.Load(), logs.String())
+	}
+	st, err := openStore(context.Background(), filepath.Join(dir, "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if stats, _ := st.Stats(context.Background()); stats.Articles != 1 {
+		t.Errorf("stored %d articles, want 1", stats.Articles)
 	}
 }
