@@ -84,13 +84,32 @@ func (dc *Discoverer) keep(links []Link) []Link {
 	return out
 }
 
-func parsePage(resp *Response) (*html.Node, *url.URL, string, error) {
+// decoded returns a response's text in UTF-8 and its URL, the base for
+// the links it holds.
+func decoded(resp *Response) (string, *url.URL, error) {
 	text, _ := charset.Decode(resp.Body, resp.ContentType())
-	doc, err := html.Parse(strings.NewReader(text))
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("parse %s: %w", resp.URL, err)
-	}
 	base, err := url.Parse(resp.URL)
+	if err != nil {
+		return "", nil, fmt.Errorf("parse %s: %w", resp.URL, err)
+	}
+	return text, base, nil
+}
+
+// fetchText gets u and returns its decoded text and final URL.
+func (dc *Discoverer) fetchText(ctx context.Context, u string) (string, *url.URL, error) {
+	resp, err := dc.Session.Get(ctx, u)
+	if err != nil {
+		return "", nil, err
+	}
+	return decoded(resp)
+}
+
+func parsePage(resp *Response) (*html.Node, *url.URL, string, error) {
+	text, base, err := decoded(resp)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	doc, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("parse %s: %w", resp.URL, err)
 	}
@@ -156,16 +175,14 @@ func nextByText(links []Link) string {
 
 // feed reads an RSS or Atom feed.
 func (dc *Discoverer) feed(ctx context.Context, d news.Discovery) ([]Link, error) {
-	resp, err := dc.Session.Get(ctx, d.URL)
+	text, base, err := dc.fetchText(ctx, d.URL)
 	if err != nil {
 		return nil, err
 	}
-	text, _ := charset.Decode(resp.Body, resp.ContentType())
 	f, err := gofeed.NewParser().ParseString(text)
 	if err != nil {
 		return nil, fmt.Errorf("feed %s: %w", d.URL, err)
 	}
-	base, _ := url.Parse(resp.URL)
 	var links []Link
 	for _, it := range f.Items {
 		u, err := base.Parse(strings.TrimSpace(it.Link))
@@ -228,12 +245,7 @@ var (
 // parameters (what the site's script does), or by GET on the nextgroup link
 // when the page has no parameters.
 func (dc *Discoverer) datastore(ctx context.Context, d news.Discovery, maxGroups int) ([]Link, error) {
-	resp, err := dc.Session.Get(ctx, d.URL)
-	if err != nil {
-		return nil, err
-	}
-	text, _ := charset.Decode(resp.Body, resp.ContentType())
-	base, err := url.Parse(resp.URL)
+	text, base, err := dc.fetchText(ctx, d.URL)
 	if err != nil {
 		return nil, err
 	}

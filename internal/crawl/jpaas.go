@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/net/html"
 
-	"riverside/internal/charset"
 	"riverside/internal/news"
 )
 
@@ -39,12 +38,7 @@ type jpaasReply struct {
 }
 
 func (dc *Discoverer) jpaas(ctx context.Context, d news.Discovery, maxPages int) ([]Link, error) {
-	resp, err := dc.Session.Get(ctx, d.URL)
-	if err != nil {
-		return nil, err
-	}
-	text, _ := charset.Decode(resp.Body, resp.ContentType())
-	base, err := url.Parse(resp.URL)
+	text, base, err := dc.fetchText(ctx, d.URL)
 	if err != nil {
 		return nil, err
 	}
