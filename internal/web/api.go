@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -72,22 +73,31 @@ type articleResponse struct {
 }
 
 func (s *server) article(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	a, err := s.Articles.Article(r.Context(), id)
+	a, dups, err := s.loadArticle(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
-	}
-	dups, err := s.Articles.Duplicates(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if dups == nil {
-		dups = []string{}
 	}
 	if a.Districts == nil {
 		a.Districts = []string{}
 	}
 	return writeJSON(w, http.StatusOK, articleResponse{Article: a, Duplicates: dups})
+}
+
+// loadArticle reads an article and the other URLs of its text ([] when
+// none), for the JSON API and the article page alike.
+func (s *server) loadArticle(ctx context.Context, id string) (*news.Article, []string, error) {
+	a, err := s.Articles.Article(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	dups, err := s.Articles.Duplicates(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if dups == nil {
+		dups = []string{}
+	}
+	return a, dups, nil
 }
 
 func (s *server) health(w http.ResponseWriter, r *http.Request) error {

@@ -42,17 +42,12 @@ func articlePath(id string) string {
 // articlePage renders GET /articles/{id}: the whole article as the store
 // holds it. An unknown id is the 404 page.
 func (s *server) articlePage(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	a, err := s.Articles.Article(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	dups, err := s.Articles.Duplicates(r.Context(), id)
+	a, dups, err := s.loadArticle(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	view := articleView{
-		Form: form(url.Values{}), Back: backLink(r), JSON: "/api/articles/" + url.PathEscape(id),
+		Form: form(url.Values{}), Back: backLink(r), JSON: "/api/articles/" + url.PathEscape(a.ID),
 		Title: a.Title, URL: a.URL, Date: displayDate(a.Published), Source: a.SourceID,
 		Publisher: a.Publisher, Author: a.Author, Lang: a.Lang, LangLabel: langLabels[a.Lang],
 		Version: a.Version, Paragraphs: paragraphs(a.Text), Duplicates: dups,
