@@ -263,6 +263,11 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	if best.DataAtom == atom.Body || best.Parent == nil {
 		return []*html.Node{best}
 	}
+	if first := firstOfSeries(root, best, st); first != nil {
+		// A blog's front page or a forum thread: the first entry is the
+		// article, the rest are older posts or replies.
+		return []*html.Node{first}
+	}
 	// Siblings that continue the article: other strong containers, and
 	// paragraphs that the template put next to the main one.
 	threshold := bestScore * 0.2
@@ -335,4 +340,46 @@ func treePath(n *html.Node) []int {
 		p[i], p[j] = p[j], p[i]
 	}
 	return p
+}
+
+// firstOfSeries handles pages that print a series of entries in one
+// template (a blog's front page, a forum thread): when the chosen element
+// is one of three or more elements of the same tag and class that hold
+// prose, the first of them is the article and the others are older posts
+// or replies. It returns that first entry, or nil when best is already
+// first or stands alone.
+func firstOfSeries(root, best *html.Node, st map[*html.Node]*stats) *html.Node {
+	class := strings.TrimSpace(attr(best, "class"))
+	if class == "" {
+		return nil
+	}
+	var first *html.Node
+	n := 0
+	eachElement(root, func(e *html.Node) {
+		if e.DataAtom != best.DataAtom || attr(e, "class") != attr(best, "class") {
+			return
+		}
+		s := st[e]
+		if s == nil || s.text-s.link < 100 || s.density() > 0.3 {
+			return
+		}
+		n++
+		if first == nil {
+			first = e
+		}
+	})
+	if n < 3 || first == best || contains(first, best) || contains(best, first) {
+		return nil
+	}
+	return first
+}
+
+// contains reports whether d lies in a's subtree.
+func contains(a, d *html.Node) bool {
+	for ; d != nil; d = d.Parent {
+		if d == a {
+			return true
+		}
+	}
+	return false
 }

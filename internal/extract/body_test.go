@@ -1,0 +1,58 @@
+package extract
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"riverside/internal/news"
+)
+
+// post is one entry of a blog front page or forum thread.
+func post(title, body string, paras int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<div class="entry"><h2>%s</h2><div class="post-body">`, title)
+	for i := 0; i < paras; i++ {
+		fmt.Fprintf(&b, "<p>%s，第%d段。</p>", body, i+1)
+	}
+	b.WriteString(`</div><div class="post-footer">posted @ 2005-06-14 03:25</div></div>`)
+	return b.String()
+}
+
+func TestFirstOfSeries(t *testing.T) {
+	const prose = "湘菜粤菜兵分两路，新鲜的是，湘菜浓妆淡抹，粤菜却是明艳照人，家乡炖的老鸡汤香味浓郁，清润有益"
+	tests := []struct {
+		name, page, want, notWant string
+	}{
+		{
+			// The newest post is shorter than an older one: still the article.
+			name:    "blog front page",
+			page:    post("新帖", "最新一篇"+prose, 3) + post("旧帖", "较早一篇"+prose, 9) + post("更旧", "最早一篇"+prose, 4),
+			want:    "最新一篇",
+			notWant: "较早一篇",
+		},
+		{
+			// Two blocks of one class (a quoted claim, then the story) are
+			// not a series: the stronger one stays the article.
+			name: "quote and story",
+			page: `<div class="quote"><div class="post-body"><p>` + prose + `。</p></div></div>` +
+				`<div class="story"><div class="post-body">` + strings.Repeat("<p>正文内容"+prose+"。</p>", 8) + `</div></div>`,
+			want: "正文内容",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := "<html><head><meta charset=utf-8><title>博客</title></head><body>" + tt.page + "</body></html>"
+			p, err := Extract([]byte(raw), "", "http://blog.example/", news.Selectors{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(p.Text, tt.want) {
+				t.Errorf("text lacks %q:\n%s", tt.want, p.Text)
+			}
+			if tt.notWant != "" && strings.Contains(p.Text, tt.notWant) {
+				t.Errorf("text has %q:\n%s", tt.notWant, p.Text)
+			}
+		})
+	}
+}
