@@ -56,3 +56,25 @@ func TestFirstOfSeries(t *testing.T) {
 		})
 	}
 }
+
+func TestRelatedSectionDropped(t *testing.T) {
+	story := strings.Repeat("<p>The district opened a new innovation centre on Monday, officials said, and more firms will move in next year.</p>", 3)
+	teaser := "<article class=\"post\"><p>Another story that a reader may like, with a long enough teaser to look like prose, really.</p></article>"
+	tests := []struct{ name, section string }{
+		{"heading class", `<div class="box"><h3 class="relatedpoststitle">Você pode gostar...</h3>` + strings.Repeat(teaser, 8) + `</div>`},
+		{"heading text", `<section class="box"><h2>You may also like</h2>` + strings.Repeat(teaser, 8) + `</section>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := `<html><head><title>Centre opens</title></head><body><div id="primary"><article class="entry">` +
+				story + `</article>` + tt.section + `</div></body></html>`
+			p, err := Extract([]byte(raw), "text/html; charset=utf-8", "https://news.example/a", news.Selectors{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(p.Text, "innovation centre") || strings.Contains(p.Text, "Another story") {
+				t.Errorf("text:\n%s", p.Text)
+			}
+		})
+	}
+}

@@ -146,7 +146,7 @@ func prune(root *html.Node, st map[*html.Node]*stats, total int, protect map[*ht
 			case html.CommentNode, html.DoctypeNode:
 				// Comments are kept: the Hanweb content markers are comments.
 			case html.ElementNode:
-				if hardPrune(c.DataAtom) || (!protect[c] && shouldPrune(c, st, total)) {
+				if hardPrune(c.DataAtom) || headedByFurniture(c) || (!protect[c] && shouldPrune(c, st, total)) {
 					removeNode(c)
 				} else {
 					walk(c)
@@ -195,4 +195,45 @@ func shouldPrune(n *html.Node, st map[*html.Node]*stats, total int) bool {
 		return false
 	}
 	return true
+}
+
+// headedByFurniture reports whether an element opens with a heading that
+// announces a section of other stories ("Related posts", "You may also
+// like", a heading of class "relatedpoststitle"): the section is the
+// heading's parent, whatever that is called and however long, so it goes
+// even when it holds most of the page's text.
+func headedByFurniture(n *html.Node) bool {
+	h := n.FirstChild
+	for h != nil && (h.Type != html.ElementNode || h.DataAtom == atom.A && textOf(h) == "") {
+		if h.Type == html.TextNode && strings.TrimFunc(h.Data, isSpace) != "" {
+			return false
+		}
+		h = h.NextSibling
+	}
+	if h == nil {
+		return false
+	}
+	switch h.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+	default:
+		return false
+	}
+	if name := classID(h); name != "" && isOtherStoriesName(name) {
+		return true
+	}
+	t := textOf(h)
+	return len(t) < 80 && tailStart.MatchString(t)
+}
+
+// otherStoriesParts name the sections that list other articles.
+var otherStoriesParts = []string{"related", "relevant", "recommend", "popular", "trending", "most-read",
+	"mostread", "more-stories", "morestories", "read-more", "readmore", "also-like", "you-may", "youmay"}
+
+func isOtherStoriesName(name string) bool {
+	for _, p := range otherStoriesParts {
+		if strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
 }
