@@ -274,6 +274,18 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	if threshold < 10 {
 		threshold = 10
 	}
+	// Templates wrap each block of a story in its own box ("block-text"
+	// inside "article__block"): the siblings to look at are those of the
+	// outermost box that holds nothing but the chosen element.
+	for best.Parent.Parent != nil && soleTextChild(best.Parent, best, st) {
+		switch best.Parent.DataAtom {
+		case atom.Body, atom.Html:
+		default:
+			best = best.Parent
+			continue
+		}
+		break
+	}
 	var out []*html.Node
 	for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
 		if c == best {
@@ -299,6 +311,26 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 		}
 	}
 	return out
+}
+
+// soleTextChild reports whether c is the only child of p with text.
+func soleTextChild(p, c *html.Node, st map[*html.Node]*stats) bool {
+	for o := p.FirstChild; o != nil; o = o.NextSibling {
+		if o == c {
+			continue
+		}
+		switch o.Type {
+		case html.TextNode:
+			if strings.TrimFunc(o.Data, isSpace) != "" {
+				return false
+			}
+		case html.ElementNode:
+			if s := st[o]; s != nil && s.text > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // endsSentence reports whether a short paragraph reads like prose.

@@ -78,3 +78,19 @@ func TestRelatedSectionDropped(t *testing.T) {
 		})
 	}
 }
+
+func TestWrappedBlocksJoined(t *testing.T) {
+	lead := `<div class="article__block"><div class="block-text"><p>The lead paragraph that opens the story, short but part of it.</p></div></div>`
+	photo := `<div class="article__block"><figure><img src="a.jpg"></figure></div>`
+	main := `<div class="article__block"><div class="block-text">` +
+		strings.Repeat("<p>The main block of the story carries most of its text, sentence after sentence, as stories do.</p>", 6) + `</div></div>`
+	raw := `<html><head><title>T</title></head><body><article><div class="article__content">` + lead + photo + main +
+		`</div></article></body></html>`
+	p, err := Extract([]byte(raw), "text/html; charset=utf-8", "https://news.example/b", news.Selectors{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(p.Text, "The lead paragraph") || !strings.Contains(p.Text, "The main block") {
+		t.Errorf("text:\n%s", p.Text)
+	}
+}
