@@ -94,3 +94,16 @@ func TestWrappedBlocksJoined(t *testing.T) {
 		t.Errorf("text:\n%s", p.Text)
 	}
 }
+
+func TestEmbeddedPostKept(t *testing.T) {
+	story := strings.Repeat("<p>The campaign drew wide attention online within hours of its launch, and officials defended it.</p>", 4)
+	tweet := `<blockquote class="twitter-tweet"><p>Yes this is real <a href="https://t.co/x">https://t.co/Nc0nKoXGBP</a></p>— Dianna (@dianna) <a href="https://twitter.com/d/status/1">November 18, 2019</a></blockquote>`
+	raw := `<html><head><title>T</title></head><body><div class="entry-content">` + story + tweet + story + `</div></body></html>`
+	p, err := Extract([]byte(raw), "text/html; charset=utf-8", "https://news.example/c", news.Selectors{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p.Text, "Yes this is real") {
+		t.Errorf("embedded post dropped:\n%s", p.Text)
+	}
+}

@@ -158,6 +158,10 @@ func (r *renderer) junk(n *html.Node) bool {
 		return d > 0.6 || (d > 0.3 && s.punct < 2)
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return d > 0.5
+	case atom.Blockquote:
+		// A quotation, often an embedded post ("… pic.twitter.com/x —
+		// Name (@name) November 18, 2019"): its links are its sources.
+		return d > 0.6
 	case atom.Li, atom.Dd, atom.Dt:
 		// The list itself passed: an item that heads with a linked
 		// summary ("<a>T-Mobile CEO steps down</a>. He will…") is prose.
