@@ -107,3 +107,25 @@ func TestEmbeddedPostKept(t *testing.T) {
 		t.Errorf("embedded post dropped:\n%s", p.Text)
 	}
 }
+
+func TestListAndHeadline(t *testing.T) {
+	raw := `<html><head><title>Atkins diet, explained | Diets</title></head><body><div id="ct">` +
+		`<h1>The Atkins diet: ten kilos in fourteen days</h1>` +
+		strings.Repeat("<p>The diet limits carbohydrates, and the first phase is the strictest, doctors say.</p>", 4) +
+		`<h2>Foods to limit</h2><ul><li>cabbage</li><li>zucchini</li><li>sour cream (<a href="/r">a low-fat kind</a>) and others.</li></ul>` +
+		`<ul><li><a href="/a">Diet A</a></li><li><a href="/b">Diet B</a></li><li><a href="/c">Diet C</a></li></ul>` +
+		`</div></body></html>`
+	p, err := Extract([]byte(raw), "text/html; charset=utf-8", "https://diets.example/atkins", news.Selectors{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(p.Text, "ten kilos") {
+		t.Errorf("headline in body:\n%s", p.Text)
+	}
+	if !strings.Contains(p.Text, "zucchini") {
+		t.Errorf("list with one linked item dropped:\n%s", p.Text)
+	}
+	if strings.Contains(p.Text, "Diet B") {
+		t.Errorf("link list kept:\n%s", p.Text)
+	}
+}

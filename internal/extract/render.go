@@ -106,6 +106,11 @@ func (r *renderer) render(n *html.Node, pre bool) {
 			return
 		case atom.Img:
 			return
+		case atom.H1:
+			if r.st != nil && len(r.paras) == 0 && r.cur.Len() == 0 {
+				// The headline above the story: Page.Title has it.
+				return
+			}
 		case atom.Pre:
 			pre = true
 		case atom.Td, atom.Th:
@@ -154,8 +159,9 @@ func (r *renderer) junk(n *html.Node) bool {
 		return s.text > 0 && d > 0.75
 	case atom.Ul, atom.Ol, atom.Dl:
 		// A list can be the story itself ("10 things in tech"), with a
-		// link in every item: only link-dominated, unpunctuated lists go.
-		return d > 0.6 || (d > 0.3 && s.punct < 2)
+		// link in every item: only link-dominated, unpunctuated lists go,
+		// and a short list with one linked item is not a link list.
+		return d > 0.6 || (d > 0.3 && s.punct < 2 && linkedItems(n) >= 2)
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return d > 0.5
 	case atom.Blockquote:
@@ -177,4 +183,15 @@ func (r *renderer) junk(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// linkedItems counts the items of a list that hold a link.
+func linkedItems(list *html.Node) int {
+	k := 0
+	for li := list.FirstChild; li != nil; li = li.NextSibling {
+		if li.Type == html.ElementNode && findFirst(li, func(n *html.Node) bool { return n.DataAtom == atom.A }) != nil {
+			k++
+		}
+	}
+	return k
 }
