@@ -129,3 +129,16 @@ func TestListAndHeadline(t *testing.T) {
 		t.Errorf("link list kept:\n%s", p.Text)
 	}
 }
+
+func TestCommentsTail(t *testing.T) {
+	for _, ln := range []string{"comments", "12 Comments", "Leave a Reply", "Tell us what YOU think...", "发表评论：", "网友评论"} {
+		if !tailStart.MatchString(ln) {
+			t.Errorf("%q does not end the story", ln)
+		}
+	}
+	for _, ln := range []string{"Comments were closed after the vote, the clerk said.", "评论员文章"} {
+		if tailStart.MatchString(ln) {
+			t.Errorf("%q ends the story", ln)
+		}
+	}
+}

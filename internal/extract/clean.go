@@ -32,7 +32,10 @@ var (
 	// 来源：转载文章 第1页/共1页", "作者： 流泉 访问统计： 2005年08月30日").
 	labelColon = regexp.MustCompile(`\p{Han}{2,4}\s*[:：]`)
 	// The end of the story: everything after these is furniture.
-	tailStart = regexp.MustCompile(`(?i)^(image attachments links|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?)\s*[:：>»]*\s*$`)
+	tailStart = regexp.MustCompile(`(?i)^(image attachments links|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
+		// The comments section.
+		`(\d+\s+)?comments?|leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|tell us what you think.{0,4}|` +
+		`发表评论|网友评论|我要评论|相关评论)\s*[:：>»]*\s*$`)
 	// Press-wire datelines that open a release on their own line.
 	wireDateline = regexp.MustCompile(`^[A-Z][A-Z .'\-]+,\s.{0,40}\d{4}\s*/[^/]{2,60}/\s*-{1,2}\s*$`)
 )
