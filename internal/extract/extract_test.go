@@ -31,6 +31,12 @@ var testPages = []struct {
 	{"stdaily_mirror", "http://127.0.0.1:28999/stdaily/English/BusinessNews/content_1362845.html", "001"},
 	{"prnews_mirror", "http://127.0.0.1:28999/prnews/releases/114523.html", "003"},
 	{"aggregator_mirror", "http://127.0.0.1:28999/aggregator/2022/05/11/hangzhou-bay-information-port-was-awarded-xiaoshan-district-outstanding-key-scie-10452/", "004"},
+	{"hhtz_zh_mirror", "http://127.0.0.1:28999/hhtz/art/2026/11/6/art_1487002_42358416.html", ""},
+	{"hhtz_tzgg_mirror", "http://127.0.0.1:28999/hhtz/art/2026/8/18/art_1485818_42359107.html", ""},
+	{"xiaoshan_mirror", "http://127.0.0.1:28999/xiaoshan/art/2026/10/28/art_1229292680_52610013.html", ""},
+	{"xiaoshan_gbk_mirror", "http://127.0.0.1:28999/xiaoshan/art/2026/7/15/art_1229292681_52620009.html", ""},
+	{"ehangzhou_mirror", "http://127.0.0.1:28999/ehangzhou/2021-05/12/c_726519.htm", ""},
+	{"xsnet_mirror", "http://127.0.0.1:28999/xsnet/2026-11/18/content_63070009.htm", ""},
 }
 
 // golden is the part of a Page that the golden files pin down.
