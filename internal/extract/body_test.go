@@ -142,3 +142,45 @@ func TestCommentsTail(t *testing.T) {
 		}
 	}
 }
+
+func TestFurnitureLines(t *testing.T) {
+	drop := []string{
+		"Image 1 of / 23", "1 / 23", "Image 2 of 5", "Back to Gallery", "Text size", "Iklan",
+		"Al Goldis, Associated Press", "Sakib Ali/Hindustan Times/Getty Images", "Tom Krisher, Ap Auto Writer",
+		"Detroit News wire services",
+		"(Reporting by Greg Roumeliotis; editing by Martin Howell.)",
+		"Write to Al Root at allen.root@dowjones.com",
+		"Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+		"Like this story? Share it with a friend!",
+		"Updated 1:39 am EST, Wednesday, November 20, 2019",
+	}
+	keep := []string{
+		"— Dele (@dele_official) November 19, 2019",
+		"2004年8月2日\t高速公路罗曼史\t二色英雄新闻",
+		"The Associated Press reported the vote late on Tuesday, citing two officials.",
+		"Provided by European Space Agency",
+		"Updated figures show growth of 5 percent in 2019.",
+	}
+	for _, ln := range drop {
+		var m lineMeta
+		if !dropLine(ln, &m, false) {
+			t.Errorf("kept %q", ln)
+		}
+	}
+	for _, ln := range keep {
+		var m lineMeta
+		if dropLine(ln, &m, false) {
+			t.Errorf("dropped %q", ln)
+		}
+	}
+	var m lineMeta
+	if dropLine("2022年1月27日", &m, false) {
+		t.Error("dropped the signature date after the text")
+	}
+	if !dropLine("2022年1月27日", &m, true) {
+		t.Error("kept a date line above the text")
+	}
+	if !tailStart.MatchString("Citation: Hibernating astronauts (2019, November 18) retrieved 20 November 2019 from https://phys.org/news/x.html") {
+		t.Error("citation line does not end the story")
+	}
+}

@@ -18,7 +18,7 @@ var (
 	// Labelled metadata lines of CMS templates (Hanweb, TRS, China Daily).
 	metaLabel = regexp.MustCompile(`(?i)^[\[【(（]?\s*(releasedate|release date|articlehits|hits|views|发布日期|发布时间|发表时间|发文日期|成文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿件来源|浏览次数|浏览量|阅读次数|阅读数|点击数|点击量|访问次数|作者|编辑|责任编辑|责编|编审|审核|校对|字号|字体|分享到|分享|打印|关闭|关闭窗口|打印本页|打印此页|收藏|纠错|我要纠错|上一篇|下一篇|上一条|下一条|索引号|文号|发文字号|发布机构|发文机关|主题分类|updated|published|posted|date|source|editor|print|share|font size|text size)\s*[:：】\]]`)
 	// Standalone action words of the share/print bars.
-	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin|advert|advertisement|sponsored|don['’]?t miss|story continues below( advertisement)?|continue reading( below)?|广告)[\s\]】)）|｜/:：]*$`)
+	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin|advert|advertisement|sponsored|don['’]?t miss|story continues below( advertisement)?|continue reading( below)?|back to gallery|view gallery|text size|iklan|广告)[\s\]】)）|｜/:：]*$`)
 	fontToggle = regexp.MustCompile(`\s+L\s+M\s+S\s*$`)
 	hanwebSign = regexp.MustCompile(`Produced By|大汉网络|大汉版通`)
 	// A byline on a line of its own: "By CHEN Chunyou & JIANG Yun".
@@ -32,10 +32,32 @@ var (
 	// 来源：转载文章 第1页/共1页", "作者： 流泉 访问统计： 2005年08月30日").
 	labelColon = regexp.MustCompile(`\p{Han}{2,4}\s*[:：]`)
 	// The end of the story: everything after these is furniture.
-	tailStart = regexp.MustCompile(`(?i)^(image attachments links|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
+	tailStart = regexp.MustCompile(`(?i)^(image attachments links|` +
+		// The science-wire citation ("Citation: … retrieved 20 November
+		// 2019 from https://…").
+		`citation: .{2,300} retrieved .{2,40} from https?://\S+|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
 		// The comments section.
 		`(\d+\s+)?comments?|leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|tell us what you think.{0,4}|` +
 		`发表评论|网友评论|我要评论|相关评论)\s*[:：>»]*\s*$`)
+	// Furniture lines of news sites, each pattern checked on the dev
+	// halves' ground truth (no truth line matches):
+	// gallery counters ("Image 1 of / 23", "1 / 23", "Image 2 of 5"),
+	furnitureLine = regexp.MustCompile(`(?i)^(?:` +
+		`(?:image|photo|picture|slide)?\s*\d{1,3}\s*(?:of|/)\s*/?\s*\d{0,3}` +
+		// photo and agency credits ("Al Goldis, Associated Press",
+		// "Sakib Ali/Hindustan Times/Getty Images", "Tom Krisher, AP Auto Writer"),
+		`|[^.!?。:]{2,80}[,/]\s*(?:the )?(?:associated press|ap(?: photo)?|reuters|afp|getty images|epa(?:-efe)?|shutterstock|xinhua|ap [a-z ]{0,30}writers?)` +
+		`|[a-z .]{2,40} wire services` +
+		// agency tails ("(Reporting by …; editing by …)"),
+		`|\((?:additional )?(?:reporting|writing|editing) by [^)]{2,300}\)` +
+		// and contact or follow lines ("Write to Al Root at a@b.com",
+		// "Follow Newsbeat on Instagram, Facebook…", "Like this story? Share it…").
+		`|(?:write to|email|e-mail|contact|reach) [^@]{2,60} at \S+@\S+.*` +
+		`|follow (?:us|me|him|her|them|@?[\w.]+(?: [\w.]+){0,3}) on (?:twitter|facebook|instagram|youtube|linkedin|weibo|wechat).*` +
+		`|like this (?:story|article)\? share it.*` +
+		`)\s*$`)
+	// Unlabelled update lines: "Updated 1:39 am EST, Wednesday, November 20, 2019".
+	updatedLine = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified)(?: on| at)?\s+\S`)
 	// Press-wire datelines that open a release on their own line.
 	wireDateline = regexp.MustCompile(`^[A-Z][A-Z .'\-]+,\s.{0,40}\d{4}\s*/[^/]{2,60}/\s*-{1,2}\s*$`)
 )
@@ -183,12 +205,20 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		noteMeta(ln, m)
 		return true
 	}
-	if n < 160 && hasDigitRun(ln) && isMetaCluster(ln) {
+	if n < 160 && hasDigitRun(ln) && isMetaCluster(ln) && (atStart || !isBareDate(ln)) {
+		// A date alone on a line after the text is the signature date
+		// of a notice ("吉林省人民政府 / 2022年1月27日"): kept.
 		noteMeta(ln, m)
 		return true
 	}
 	if n < 100 && colon && hasDigitRun(ln) && !strings.ContainsAny(ln, "。，！？；") && labelColon.MatchString(ln) && findDate(ln) != nil {
 		noteMeta(ln, m)
+		return true
+	}
+	if n < 200 && furnitureLine.MatchString(ln) {
+		return true
+	}
+	if n < 120 && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
 		return true
 	}
 	if n < 40 && reporterOnly.MatchString(ln) {
@@ -252,6 +282,11 @@ func isWrapTail(ln string) bool {
 // labels or counters, such as "2022-05-11 0 By" or
 // "2019-12-10 07:57:40 来源：新华网": the date is its substance.
 func isMetaCluster(ln string) bool {
+	if strings.Contains(ln, "(@") || strings.IndexByte(ln, '\t') >= 0 {
+		// The signature of an embedded post ("— Dele (@dele_official)
+		// November 19, 2019") or a table row: content.
+		return false
+	}
 	loc := findDate(ln)
 	if loc == nil {
 		return false
@@ -374,4 +409,10 @@ func normalizeTitle(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isBareDate reports whether a line is a date and nothing else.
+func isBareDate(ln string) bool {
+	loc := findDate(ln)
+	return loc != nil && strings.TrimFunc(ln[:loc[0]]+ln[loc[1]:], func(r rune) bool { return isSpace(r) || r == '.' }) == ""
 }
