@@ -131,7 +131,7 @@ func TestListAndHeadline(t *testing.T) {
 }
 
 func TestCommentsTail(t *testing.T) {
-	for _, ln := range []string{"comments", "12 Comments", "Leave a Reply", "Tell us what YOU think...", "发表评论：", "网友评论"} {
+	for _, ln := range []string{"You may also like...", "comments", "12 Comments", "Leave a Reply", "Tell us what YOU think...", "发表评论：", "网友评论"} {
 		if !tailStart.MatchString(ln) {
 			t.Errorf("%q does not end the story", ln)
 		}
@@ -153,6 +153,8 @@ func TestFurnitureLines(t *testing.T) {
 		"Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
 		"Like this story? Share it with a friend!",
 		"Updated 1:39 am EST, Wednesday, November 20, 2019",
+		"This slideshow requires JavaScript.", "More:", "Filed under: Khawarij |",
+		`[button link="http://example.com/submit/" type="big"] Send us YOUR kit review[/button]`,
 	}
 	keep := []string{
 		"— Dele (@dele_official) November 19, 2019",
