@@ -155,6 +155,10 @@ func TestFurnitureLines(t *testing.T) {
 		"Updated 1:39 am EST, Wednesday, November 20, 2019",
 		"This slideshow requires JavaScript.", "More:", "Filed under: Khawarij |",
 		`[button link="http://example.com/submit/" type="big"] Send us YOUR kit review[/button]`,
+		"第1页/共1页 << 上一页 | 下一页 >>", "(本文发表于首页批评与建议, 已被阅读178次)",
+		"本文通告引用(Trackback)链接: /wp-trackback.php?p=1700", "原标题：春季学期开学，织密返校疫情防控网",
+		"拿出10万元来做房产投资 蔡雪婧/摄", "[图片说明1：漫画/冷洁]", "转自《北京科技报》",
+		"新华网黑龙江频道 记者 伊琳 李清芬",
 	}
 	keep := []string{
 		"— Dele (@dele_official) November 19, 2019",
@@ -162,6 +166,7 @@ func TestFurnitureLines(t *testing.T) {
 		"The Associated Press reported the vote late on Tuesday, citing two officials.",
 		"Provided by European Space Agency",
 		"Updated figures show growth of 5 percent in 2019.",
+		"阅读是一种习惯，他每天读书两小时。",
 	}
 	for _, ln := range drop {
 		var m lineMeta
@@ -176,6 +181,9 @@ func TestFurnitureLines(t *testing.T) {
 		}
 	}
 	var m lineMeta
+	if dropLine("转自《北京科技报》", &m, false); m.source != "北京科技报" {
+		t.Errorf("repost source = %q", m.source)
+	}
 	if dropLine("2022年1月27日", &m, false) {
 		t.Error("dropped the signature date after the text")
 	}

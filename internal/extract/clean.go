@@ -12,7 +12,7 @@ var (
 	// Photo credits and captions: "… [Photo/zjol.com.cn]", "(PHOTO: VCG)",
 	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)".
 	captionTail = regexp.MustCompile(`(?i)(\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
-	captionHead = regexp.MustCompile(`(?i)^(caption|photo|image|pictured|credit|photo credit|图片来源|图片|摄影|图)\s*[:：]`)
+	captionHead = regexp.MustCompile(`(?i)^[\[【(（]?(caption|photo|image|pictured|credit|photo credit|图片说明|图片来源|图片|摄影|图)\s*[:：]`)
 	// Pager lines: "1 2 3 >", "< 1 2 3 4 >", "上一页 1 2 下一页".
 	pagerLine = regexp.MustCompile(`^(?:[<«‹]|上一页|首页|prev(?:ious)?)?\s*(?:\d{1,3}\s*)+(?:[>»›]|下一页|尾页|next|末页)?$`)
 	// Labelled metadata lines of CMS templates (Hanweb, TRS, China Daily).
@@ -27,7 +27,7 @@ var (
 	sourceLine = regexp.MustCompile(`^(?i:source)\s*[:：]\s*(.+)$`)
 	// A line that is only a Chinese byline: "本报实习生 刘国栋 周炜",
 	// "记者 王晓燕 通讯员 李明", "新京报记者 彭冲 山东冠县报道".
-	reporterOnly = regexp.MustCompile(`^\p{Han}{0,4}(?:实习生|记者|通讯员|撰稿|撰文)(?:\s*[:：]?\s*\p{Han}{2,4}(?:\s*[、,，]?\s*\p{Han}{2,4})*?\s*(?:(?:实习生|记者|通讯员)|$|\s+\p{Han}{2,8}报道$))+$`)
+	reporterOnly = regexp.MustCompile(`^(?:\p{Han}{0,4}|\p{Han}{2,10}(?:频道|网|台|报))(?:\s*)(?:实习生|记者|通讯员|撰稿|撰文)(?:\s*[:：]?\s*\p{Han}{2,4}(?:\s*[、,，]?\s*\p{Han}{2,4})*?\s*(?:(?:实习生|记者|通讯员)|$|\s+\p{Han}{2,8}报道$))+$`)
 	// A short info line with a date and a "label：" ("2005-04-05 06:40更新
 	// 来源：转载文章 第1页/共1页", "作者： 流泉 访问统计： 2005年08月30日").
 	labelColon = regexp.MustCompile(`\p{Han}{2,4}\s*[:：]`)
@@ -58,6 +58,18 @@ var (
 		// and what a page without scripts or a CMS shortcode leaves behind.
 		`|this (?:slideshow|video|content|feature|page) requires javascript\.?` +
 		`|\[[a-z_]+\b[^\]]*\].*\[/[a-z_]+\]` +
+		`)\s*$`)
+	// The same for Chinese pages: page counters ("第1页/共1页 << 上一页"),
+	// read counters ("(本文发表于…, 已被阅读178次)"), blog trackbacks,
+	// the original headline of a repost ("原标题：…"), photo credits
+	// ("… 蔡雪婧/摄") and repost sources ("转自《北京科技报》").
+	furnitureLineZh = regexp.MustCompile(`(?i)^(?:` +
+		`.{0,10}第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.*` +
+		`|.{0,40}(?:已被阅读|阅读|浏览|点击)(?:次数|量)?\s*[:：]?\s*\d+\s*次.{0,6}` +
+		`|.{0,20}trackback.{0,60}` +
+		`|原标题\s*[:：].+` +
+		`|.{0,60}[\s/（(]\p{Han}{2,4}\s*/?\s*摄[)）]?` +
+		`|(?:转自|转载自|摘自)\s*[:：]?\s*《?[^》，。]{2,30}》?` +
 		`)\s*$`)
 	// Unlabelled update lines: "Updated 1:39 am EST, Wednesday, November 20, 2019".
 	updatedLine = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified)(?: on| at)?\s+\S`)
@@ -221,6 +233,12 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n < 200 && furnitureLine.MatchString(ln) {
 		return true
 	}
+	if n < 120 && hasHan(ln) && furnitureLineZh.MatchString(ln) {
+		if v := repostSource.FindStringSubmatch(ln); v != nil && m.source == "" {
+			m.source = v[1]
+		}
+		return true
+	}
 	if n < 120 && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
 		return true
 	}
@@ -325,6 +343,7 @@ func noteMeta(ln string, m *lineMeta) {
 }
 
 var (
+	repostSource = regexp.MustCompile(`^(?:转自|转载自|摘自)\s*[:：]?\s*《?([^》，。]{2,30}?)》?\s*$`)
 	sourceLabels = regexp.MustCompile(`(?i)(?:信息来源|文章来源|稿件来源|来源|source)\s*[:：]\s*`)
 	authorLabels = regexp.MustCompile(`(?:作者|记者|撰稿|文)\s*[:：]\s*`)
 	// A value ends where the next label of the same line begins.
