@@ -12,7 +12,7 @@ var (
 	// Photo credits and captions: "… [Photo/zjol.com.cn]", "(PHOTO: VCG)",
 	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)".
 	captionTail = regexp.MustCompile(`(?i)(\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
-	captionHead = regexp.MustCompile(`(?i)^[\[【(（]?(caption|photo|image|pictured|credit|photo credit|图片说明|图片来源|图片|摄影|图)\s*[:：]`)
+	captionHead = regexp.MustCompile(`(?i)^[\[【(（]?(caption|photo|image|pictured|credit|photo credit|图片说明|图片来源|图片|摄影|图)\s*\d{0,2}\s*[:：]`)
 	// Pager lines: "1 2 3 >", "< 1 2 3 4 >", "上一页 1 2 下一页".
 	pagerLine = regexp.MustCompile(`^(?:[<«‹]|上一页|首页|prev(?:ious)?)?\s*(?:\d{1,3}\s*)+(?:[>»›]|下一页|尾页|next|末页)?$`)
 	// Labelled metadata lines of CMS templates (Hanweb, TRS, China Daily).
