@@ -55,10 +55,22 @@ var publishedKeys = []string{
 	"pub_date", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
 	"dcterms.created", "sailthru.date", "parsely-pub-date", "date", "releasedate", "firstpublishedtime",
 	"originalpublicationdate", "article_date_original", "bt:pubdate", "created",
+	"og:release_date", "citation_publication_date", "citation_date", "prism.publicationdate",
 }
 
 // Head metas that may name the author.
-var authorKeys = []string{"author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"}
+var authorKeys = []string{"author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator",
+	"citation_author", "citation_authors"}
+
+// publisher refuses a publisher value that is template markup rather
+// than a name: an unfilled attribute (来源： size="20"), a pager ("第1页/共1页
+// << 上一页").
+func publisher(s string) string {
+	if strings.ContainsAny(s, "=<>\"{}") {
+		return ""
+	}
+	return s
+}
 
 // Head metas that name the publisher of the piece (Chinese national
 // standard metas, people.com.cn's "source").
@@ -117,12 +129,17 @@ func walkLD(v any, info *ldInfo, depth int) {
 	}
 }
 
-// ldName reads a JSON-LD person or a list of them.
+// ldName reads a JSON-LD person or a list of them. An organisation
+// ("BBC News", Wikipedia's "维基媒体项目贡献者") is the publisher, not a
+// byline.
 func ldName(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
 	case map[string]any:
+		if t, _ := x["@type"].(string); strings.Contains(t, "Organization") {
+			return ""
+		}
 		if s, ok := x["name"].(string); ok {
 			return s
 		}
