@@ -321,7 +321,7 @@ func headlineIndex(lines []string, title string) int {
 const nearHeadline = 12
 
 // labelledPubDate finds the labelled date of the article: the first one
-// from just above the headline on (the info line sits under the headline;
+// after the headline (the info line sits under the headline;
 // "相关新闻" lists and footers further down carry their own dates), else
 // the first on the page. near is false when the date found is far from a
 // known headline.
@@ -342,7 +342,7 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 		if head < 0 {
 			return v, true
 		}
-		if i >= head-1 {
+		if i > head {
 			return v, i-head <= nearHeadline
 		}
 		if firstIdx < 0 {
