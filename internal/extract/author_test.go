@@ -25,7 +25,7 @@ func TestBylineNames(t *testing.T) {
 		{"常书香 马丹阳", true, []string{"常书香", "马丹阳"}},
 		{"姚峰 上海报道", true, []string{"姚峰"}},
 		{"信报记者 蔡雪婧", true, []string{"蔡雪婧"}},
-		{"常书香 马丹阳", false, nil}, // no role, bare names not asked for
+		{"常书香 马丹阳", false, nil},   // no role, bare names not asked for
 		{"松花江网编辑 孙桂芳", true, nil}, // an editor is no author
 		{"责编：萧潇、张妍", true, nil},
 		{"蔡雪婧/摄", true, nil}, // a photographer
