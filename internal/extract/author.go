@@ -269,6 +269,13 @@ var notNames = map[string]bool{
 	"通知": true, "简介": true, "商务": true, "宁波": true, "温州": true, "常州": true, "苏州": true,
 	"杭州": true, "广州": true, "上海": true, "北京": true, "天津": true, "重庆": true, "查看": true,
 	"更多": true, "宣传": true, "信息": true, "卫生": true, "平安": true, "安徽": true, "江西": true,
+	// Channel and tag words that a page may print under a headline.
+	"时评": true, "时事": true, "时尚": true, "房产": true, "房价": true, "楼市": true, "楼盘": true,
+	"车市": true, "车展": true, "高考": true, "高校": true, "马上": true, "明星": true, "路况": true,
+	"都市": true, "华人": true, "华侨": true, "文学": true, "文艺": true, "文史": true, "史话": true,
+	"花絮": true, "花边": true, "关于": true, "简讯": true, "平台": true, "应用": true, "商业": true,
+	"管理": true, "成果": true, "成就": true, "方向": true, "黄页": true, "游戏": true, "司法": true,
+	"戏曲": true, "艺术": true, "朱门": true, "于是乎": true, "万象": true, "钱包": true, "任务": true,
 }
 
 // personName reports whether s looks like one person's Chinese name as
@@ -345,7 +352,7 @@ func bylineNames(ln string, bare bool) []string {
 	var names, pending []string
 	role, seenRole := "", false // "" before any role; "author" or "other"
 	name := func(n string) bool {
-		if !bylineName.MatchString(n) {
+		if !bylineName.MatchString(n) || noAuthor.MatchString(n) {
 			return false
 		}
 		switch role {
@@ -512,7 +519,7 @@ var (
 	footerSaid   = regexp.MustCompile(`^(?:作者\s*[:：]\s*)?([^\s:：]{1,20})\s+(?:发表于|发布于|写于|发表在)\s*[:：]?\s*\d`)
 	footerPosted = regexp.MustCompile(`(?i)\bposted\s+by\s*[:：]?\s*([^|@,\n]{1,40}?)\s*(?:\s(?:at|on)\s|@|\||,|$)`)
 	// Values that say there is no author.
-	noAuthor = regexp.MustCompile(`^(佚名|匿名|未知|不详|无|本站|本网|本站原创|原创|网络|网友|互联网|转载|综合|来源|编辑|作者)$`)
+	noAuthor = regexp.MustCompile(`^(佚名|匿名|未知|不详|无|本站|本网|本报|本刊|本站原创|原创|网络|网友|互联网|转载|综合|来源|编辑|作者|小编|管理员|站长)$`)
 )
 
 // articleAuthor decides the byline, most trusted first: a configured
