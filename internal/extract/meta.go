@@ -55,7 +55,7 @@ var publishedKeys = []string{
 	"pub_date", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
 	"dcterms.created", "sailthru.date", "parsely-pub-date", "date", "releasedate", "firstpublishedtime",
 	"originalpublicationdate", "article_date_original", "bt:pubdate", "created",
-	"og:release_date", "citation_publication_date", "citation_date", "prism.publicationdate",
+	"og:release_date", "citation_publication_date", "citation_date", "prism.publicationdate", "uploaddate",
 }
 
 // Head metas that may name the author.
@@ -110,9 +110,11 @@ func walkLD(v any, info *ldInfo, depth int) {
 			walkLD(e, info, depth+1)
 		}
 	case map[string]any:
-		if s, ok := x["datePublished"].(string); ok && info.published.IsZero() {
-			if t, ok := parseDate(s); ok {
-				info.published = t
+		for _, k := range []string{"datePublished", "uploadDate"} { // uploadDate: a VideoObject's
+			if s, ok := x[k].(string); ok && info.published.IsZero() {
+				if t, ok := parseDate(s); ok {
+					info.published = t
+				}
 			}
 		}
 		if s, ok := x["headline"].(string); ok && info.headline == "" {
