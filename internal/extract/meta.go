@@ -323,15 +323,39 @@ func standaloneBold(n *html.Node) string {
 		findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.A }) != nil {
 		return ""
 	}
-	for p := n.Parent; p != nil && p.Type == html.ElementNode; p = p.Parent {
-		if isBlock(p.DataAtom) || p.DataAtom == atom.Td || p.DataAtom == atom.Center {
-			if textOf(p) == t {
-				return t
+	// Up to the enclosing block, nothing beside it may hold text. The test
+	// stops at the first text found, so that a long table cell with many
+	// bold words is not read again for each of them.
+	for x := n; x.Parent != nil && x.Parent.Type == html.ElementNode; x = x.Parent {
+		for s := x.Parent.FirstChild; s != nil; s = s.NextSibling {
+			if s != x && anyText(s) {
+				return ""
 			}
-			return ""
+		}
+		if p := x.Parent.DataAtom; isBlock(p) || p == atom.Td || p == atom.Center {
+			return t
 		}
 	}
 	return ""
+}
+
+// anyText reports whether n's subtree holds any visible text.
+func anyText(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		return strings.TrimFunc(n.Data, isSpace) != ""
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+			return false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if anyText(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchHeading returns the heading that equals title or the longest of
