@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"riverside/internal/news"
 )
 
 func TestRun(t *testing.T) {
@@ -35,5 +38,107 @@ func TestRun(t *testing.T) {
 	}
 	if err := run(nil, &out, &errOut); err == nil {
 		t.Error("want an error without -dir")
+	}
+}
+
+func TestDateMatches(t *testing.T) {
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04:05", s, news.Shanghai)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		want string
+		got  time.Time
+		ok   bool
+	}{
+		{"2005-07-31 12:30", at("2005-07-31 12:30:59"), true},
+		{"2005-07-31 12:30", at("2005-07-31 12:31:00"), false},
+		{"2005-07-31 12:30", at("2005-07-31 00:00:00"), false},
+		{"2005-07-31", at("2005-07-31 12:30:00"), true},
+		{"2005-7-3", at("2005-07-03 00:00:00"), true},
+		{"2005-07-31", at("2005-07-30 00:00:00"), false},
+		{"2004-09-17 5:54:13", at("2004-09-17 05:54:13"), true},
+		{"2005年7月31日", at("2005-07-31 08:00:00"), true},
+		{"1998-3", at("1998-03-20 00:00:00"), true},
+		{"2018", at("2018-08-23 00:00:00"), true},
+		{"2018", at("2019-01-01 00:00:00"), false},
+		// The same instant read in UTC is still the Shanghai day.
+		{"2022-02-13 07:48", at("2022-02-13 07:48:00").UTC(), true},
+		{"2022-02-13 07:48", time.Time{}, false},
+		{"UNKNOWN", time.Time{}, true},
+		{"UNKNWON", time.Time{}, true},
+		{"", time.Time{}, true},
+		{"UNKNOWN", at("2022-02-13 07:48:00"), false},
+		{"not a date 12", at("2022-02-13 07:48:00"), false},
+	}
+	for _, tt := range tests {
+		if got := dateMatches(tt.want, tt.got); got != tt.ok {
+			t.Errorf("dateMatches(%q, %v): got %v, want %v", tt.want, tt.got, got, tt.ok)
+		}
+	}
+}
+
+func TestAuthorMatches(t *testing.T) {
+	tests := []struct {
+		want, got    string
+		exact, loose bool
+	}{
+		{"张三", "张三", true, true},
+		{"王建宏 张文攀", "张文攀 王建宏", true, true},
+		{"伊琳  李清芬", "伊琳、李清芬", true, true},
+		{" 放飞&心情", "放飞&心情", true, true},
+		{"刘国栋 周炜 王燕平", "王燕平", false, true},
+		{"王燕平", "王燕平 刘国栋", false, true},
+		{"赵培", "赵", false, true},
+		{"张三", "李四", false, false},
+		{"张三", "", false, false},
+		{"UNKNOWN", "", true, true},
+		{"UNKNOWN", "张三", false, false},
+		{"", "", true, true},
+	}
+	for _, tt := range tests {
+		exact, loose := authorMatches(tt.want, tt.got)
+		if exact != tt.exact || loose != tt.loose {
+			t.Errorf("authorMatches(%q, %q): got %v %v, want %v %v", tt.want, tt.got, exact, loose, tt.exact, tt.loose)
+		}
+	}
+}
+
+func TestRunMeta(t *testing.T) {
+	dir := t.TempDir()
+	page := `<html><head><title>标题</title></head><body><h1>标题</h1><p>发布时间：2005-07-31 12:30 作者：张三</p>
+<div class="content"><p>正文第一段，文字足够长，可以算作正文内容。这里还有更多的文字。</p><p>正文第二段，也有足够的文字，用来计算分数。</p></div></body></html>`
+	files := map[string]string{
+		"a.html": page,
+		"a.json": `{"body":"正文第一段，文字足够长，可以算作正文内容。这里还有更多的文字。\n\n正文第二段，也有足够的文字，用来计算分数。","author":"张三","date":"2005-07-31 12:30"}`,
+		"b.html": page,
+		"b.json": `{"body":"正文","author":"UNKNOWN","date":"UNKNOWN"}`,
+	}
+	for name, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report := filepath.Join(dir, "report.tsv")
+	var out, errOut bytes.Buffer
+	if err := run([]string{"-dir", dir, "-cjk", "-report", report}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "F1 ") {
+		t.Fatalf("got %q, want an F1 line and a metadata line", out.String())
+	}
+	if want := "author 1/2 overlap 1 date 1/2 (UNKNOWN right: author 0/1, date 0/1)"; lines[1] != want {
+		t.Errorf("got %q, want %q", lines[1], want)
+	}
+	rep, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(rep), "\tok\t张三\t张三\tok\t2005-07-31 12:30:00\t2005-07-31 12:30\n") {
+		t.Errorf("report: got %q", rep)
 	}
 }

@@ -20,58 +20,6 @@ var (
 	fieldLabel = regexp.MustCompile(`(索引号|主题分类|组配分类|体裁分类|服务对象|发布机构|发文机关|公开方式|公开范围|公开时限|成文日期|发布日期|生效日期|废止日期|有效性|文号|发文字号|统一编号|信息分类)\s*[:：]\s*`)
 )
 
-// choosePublished decides the publication time, most trusted source
-// first: a configured selector, head metas, JSON-LD, a labelled line,
-// dates on meta lines the cleaner dropped (datelines, "2022-05-11 0 By"),
-// an unlabelled date just under the headline, and finally the URL path.
-// A date-only value is completed by a same-day time found further down.
-func choosePublished(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, title, pageURL string) time.Time {
-	var cands []time.Time
-	add := func(t time.Time, ok bool) {
-		if ok {
-			cands = append(cands, t)
-		}
-	}
-	if sel.Date != "" {
-		add(firstDate(selText(doc, sel.Date)))
-	}
-	for _, k := range publishedKeys {
-		if v := meta[k]; v != "" {
-			add(parseDate(v))
-		}
-	}
-	if !ld.published.IsZero() {
-		add(ld.published, true)
-	}
-	add(labelledDate(full))
-	for _, d := range lm.dates {
-		add(firstDate(d))
-	}
-	urlT, urlOK := urlDate(pageURL)
-	if t, ok := nearTitleDate(full, title); ok {
-		// An unlabelled date near the headline may belong to a widget:
-		// trust it when the URL agrees or says nothing.
-		if !urlOK || absDays(t, urlT) <= 2 {
-			add(t, true)
-		}
-	}
-	add(urlT, urlOK)
-	if len(cands) == 0 {
-		return time.Time{}
-	}
-	// A less trusted source may state the same instant more finely: a
-	// head meta with the day or the minute ("2024-01-10 09:27") and the
-	// visible line with the seconds ("ReleaseDate: 2024-01-10 09:27:19").
-	// The finer value wins when it agrees at the coarser one's precision.
-	best := cands[0]
-	for _, c := range cands[1:] {
-		if precision(c) > precision(best) && agrees(best, c) {
-			best = c
-		}
-	}
-	return best
-}
-
 // Precision of a time value, read from the value itself: a midnight is a
 // bare date, whole minutes are a time without seconds.
 const (
@@ -110,35 +58,6 @@ func absDays(a, b time.Time) float64 {
 		d = -d
 	}
 	return d
-}
-
-// labelledDate finds the first "发布日期：…", "Updated: …" line with a
-// date right after its label.
-func labelledDate(lines []string) (time.Time, bool) {
-	for _, ln := range lines {
-		if len(ln) > 600 || !hasDigitRun(ln) || !mayHaveDateLabel(ln) {
-			continue
-		}
-		for _, loc := range dateLabel.FindAllStringIndex(ln, -1) {
-			rest := ln[loc[1]:]
-			if len(rest) > 64 {
-				rest = rest[:64]
-			}
-			if d := findDate(rest); d != nil && d[0] <= 2 {
-				if t, ok := parseDate(rest[d[0]:d[1]]); ok {
-					return t, true
-				}
-			}
-		}
-	}
-	return time.Time{}, false
-}
-
-// mayHaveDateLabel is a cheap guard before dateLabel: every label holds
-// 时间, 日期 or, in any case, "date", "published" or "posted".
-func mayHaveDateLabel(ln string) bool {
-	return strings.Contains(ln, "时间") || strings.Contains(ln, "日期") ||
-		containsFold(ln, "date") || containsFold(ln, "published") || containsFold(ln, "posted")
 }
 
 // containsFold reports whether s contains the lower-case ASCII word sub
@@ -180,42 +99,6 @@ func nearTitleDate(lines []string, title string) (time.Time, bool) {
 // than the normalised title cannot match, nor can a far longer one.
 func mayBeTitle(ln, nt string) bool {
 	return len(ln) >= len(nt) && len(ln) <= 2*len(nt)+64
-}
-
-// chooseAuthor prefers a byline printed with the article over head metas,
-// which often hold editor codes or the CMS vendor.
-func chooseAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full, labelled []string, lm *lineMeta, paras []string, title, byline string) string {
-	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
-		return v
-	}
-	if lm.author != "" {
-		return chineseNames(lm.author)
-	}
-	if v := reporters(paras); v != "" {
-		return v
-	}
-	for _, ln := range labelled {
-		if len(ln) > 480 || !hasHan(ln) {
-			continue
-		}
-		if v := labelValue(ln, authorLabels); v != "" {
-			if a := cleanAuthor(v); a != "" {
-				return chineseNames(a)
-			}
-		}
-	}
-	if v := nearTitleByline(full, title); v != "" {
-		return v
-	}
-	if v := cleanAuthor(ld.author); v != "" {
-		return v
-	}
-	for _, k := range authorKeys {
-		if v := cleanAuthor(meta[k]); v != "" && !strings.Contains(v, "/") {
-			return v
-		}
-	}
-	return byline
 }
 
 // chooseSource names the publisher: a selector, the ContentSource meta,

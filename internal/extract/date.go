@@ -5,6 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"riverside/internal/news"
 )
@@ -13,11 +17,21 @@ import (
 // whole string; the earliest match wins.
 var (
 	isoDate = regexp.MustCompile(`((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:(?:T|\s+|&nbsp;)(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?`)
-	cnDate  = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?`)
+	// "2005年7月31日", "2005年08月30日, 星期二 13:22", "2004年7月16日08:19",
+	// "2005年7月31日下午3时20分".
+	cnDate = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?:\s*[,，]?\s*(?:星期|周|礼拜)[一二三四五六日天])?(?:\s*(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?`)
 	// "May 12, 2021", "Nov. 14, 2022 10:30 am", "Updated: Apr 19, 2019".
 	enDate = regexp.MustCompile(`(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?:,?\s+(?:at\s+)?(\d{1,2})[:.](\d{2})\s*([ap]\.?m\.?)?)?`)
 	// "12 May 2021", "14 November, 2022".
 	enDayFirst = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d{2})`)
+	// Numeric dates with the year last: "7/5/2005 9:23:57 PM" (ASP.NET's
+	// en-US default, common on old Chinese portals), "17/09/2004",
+	// "06/02/2022 - 13:48". Which number is the month is read from the
+	// numbers themselves or from AM/PM; see slashOrder.
+	slashDate = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})(?:\s*-?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp]\.?[Mm]\.?))?)?`)
+	// A two-digit year, read only right after a date label: "发表于
+	// 05-07-31 12:30".
+	shortDate = regexp.MustCompile(`^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:[^\d:]|$)`)
 
 	urlDateSep     = regexp.MustCompile(`[/_-]((?:19|20)\d{2})[-/_]?(\d{1,2})[-/_](\d{1,2})(?:[/_.-]|$)`)
 	urlDateCompact = regexp.MustCompile(`[/_tc-]((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|\d|$)`)
@@ -32,7 +46,10 @@ var months = map[string]time.Month{
 // findDate returns the byte range of the first date in s, or nil.
 func findDate(s string) []int {
 	var best []int
-	for _, re := range []*regexp.Regexp{isoDate, cnDate, enDate, enDayFirst} {
+	for _, re := range []*regexp.Regexp{isoDate, cnDate, enDate, enDayFirst, slashDate} {
+		if re == slashDate && strings.IndexByte(s, '/') < 0 || re == cnDate && !strings.Contains(s, "年") {
+			continue
+		}
 		if loc := re.FindStringIndex(s); loc != nil && (best == nil || loc[0] < best[0]) {
 			if _, ok := parseDate(s[loc[0]:loc[1]]); ok {
 				best = loc
@@ -44,6 +61,7 @@ func findDate(s string) []int {
 
 // firstDate parses the first plausible date in s.
 func firstDate(s string) (time.Time, bool) {
+	s = normDigits(s)
 	loc := findDate(s)
 	if loc == nil {
 		return time.Time{}, false
@@ -54,7 +72,7 @@ func firstDate(s string) (time.Time, bool) {
 // parseDate reads one date in any of the shapes above. Times without a
 // zone are China Standard Time, the zone of every source.
 func parseDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(normDigits(s))
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return plausible(t)
 	}
@@ -62,7 +80,14 @@ func parseDate(s string) (time.Time, bool) {
 		return build(m[1], m[2], m[3], m[4], m[5], m[6], m[7], "")
 	}
 	if m := cnDate.FindStringSubmatch(s); m != nil {
-		return build(m[1], m[2], m[3], m[4], m[5], m[6], "", "")
+		ampm := ""
+		switch m[4] {
+		case "下午", "晚上":
+			ampm = "pm"
+		case "上午", "凌晨", "早上":
+			ampm = "am"
+		}
+		return build(m[1], m[2], m[3], m[5], m[6], m[7], "", ampm)
 	}
 	if m := enDate.FindStringSubmatch(s); m != nil {
 		return build(m[3], strconv.Itoa(int(months[strings.ToLower(m[1])])), m[2], m[4], m[5], "", "", m[6])
@@ -70,7 +95,72 @@ func parseDate(s string) (time.Time, bool) {
 	if m := enDayFirst.FindStringSubmatch(s); m != nil {
 		return build(m[3], strconv.Itoa(int(months[strings.ToLower(m[2])])), m[1], "", "", "", "", "")
 	}
+	if m := slashDate.FindStringSubmatch(s); m != nil {
+		mo, d, ok := slashOrder(m[1], m[2], m[7] != "")
+		if !ok {
+			return time.Time{}, false
+		}
+		return build(m[3], mo, d, m[4], m[5], m[6], "", m[7])
+	}
 	return time.Time{}, false
+}
+
+// slashOrder tells month from day in a year-last numeric date. A number
+// above 12 is the day; AM/PM marks the en-US order (month first) that
+// ASP.NET prints by default; otherwise "06/02/2022" is ambiguous and
+// refused rather than guessed.
+func slashOrder(a, b string, ampm bool) (month, day string, ok bool) {
+	ai, _ := strconv.Atoi(a)
+	bi, _ := strconv.Atoi(b)
+	switch {
+	case ai > 12 && bi <= 12:
+		return b, a, true
+	case bi > 12 && ai <= 12:
+		return a, b, true
+	case ai <= 12 && bi <= 12 && (ampm || ai == bi):
+		return a, b, true
+	}
+	return "", "", false
+}
+
+// normDigits folds full-width digits and date punctuation ("２００５－０７－３１")
+// into ASCII, which the date shapes expect.
+func normDigits(s string) string {
+	if !strings.ContainsFunc(s, isFullWidthDatePart) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return '0' + r - '０'
+		case r == '－':
+			return '-'
+		case r == '／':
+			return '/'
+		case r == '．':
+			return '.'
+		}
+		return r
+	}, s)
+}
+
+func isFullWidthDatePart(r rune) bool {
+	return r >= '０' && r <= '９' || r == '－' || r == '／' || r == '．'
+}
+
+// parseShortDate reads a two-digit-year date ("05-07-31 12:30") at the
+// start of s; years run from 1990 to the current one.
+func parseShortDate(s string) (time.Time, bool) {
+	m := shortDate.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	yy, _ := strconv.Atoi(m[1])
+	y := 2000 + yy
+	if y > time.Now().Year() {
+		y = 1900 + yy
+	}
+	return build(strconv.Itoa(y), m[2], m[3], m[4], m[5], m[6], "", "")
 }
 
 func build(y, mo, d, h, mi, sec, zone, ampm string) (time.Time, bool) {
@@ -129,6 +219,190 @@ func urlDate(u string) (time.Time, bool) {
 		for _, m := range re.FindAllStringSubmatch(u, -1) {
 			if t, ok := build(m[1], m[2], m[3], "", "", "", "", ""); ok {
 				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+var (
+	// Labels that introduce the publication time on a visible line, longest
+	// first: "发布时间：", "发表于", "由某人张贴 @", "Posted on". The bare
+	// ones (时间, 日期, 发布, 发表, date) count only where no letter or Han
+	// character runs into them, so that "北京时间2022年…" in the prose and
+	// "Update" are no labels.
+	pubLabel = regexp.MustCompile(`(?i)(?:(?:发布|发表|发稿|发文|更新|上传|录入|添加|刊发|刊登|出版|创建|公布|印发|成文|修改)(?:时间|日期)|发表于|发布于|张贴于|更新于|写于|张贴|(时间|日期|发布|发表|releasedate|release date|updated|published|posted|publish date|date))\s*(?:[:：@]|\|)?\s*(?:(?:on|at)\s+)?`)
+	// Lines whose date is the reader's today or the site's copyright.
+	notPubLine = regexp.MustCompile(`(?i)今天是|今日是|今天：|当前时间|现在时间|现在是|©|copyright|版权所有`)
+	// A reprint note naming the periodical and its issue: "——《北京之春》
+	// 1998年3月号", "（原载《南方周末》2005年3月1日）".
+	pubNote = regexp.MustCompile(`(?:^|[（(])\s*(?:——|--|—|原载于?|刊于|载于|刊载于|发表于|转载自|摘自|选自)\s*[:：]?\s*《[^》]{1,30}》\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?`)
+)
+
+// publishedTime decides the publication time, most trusted source first:
+// a configured selector, head metas, JSON-LD, a labelled line near the
+// headline, dates on meta lines the cleaner dropped (datelines, "2022-05-11
+// 0 By"), an unlabelled date just under the headline, a labelled line
+// further away, a reprint note ("——《北京之春》1998年3月号") and finally
+// the URL path. A less precise value is completed by a later one that
+// agrees with it.
+func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, paras []string, title, pageURL string) time.Time {
+	var cands []time.Time
+	add := func(t time.Time, ok bool) {
+		if ok {
+			cands = append(cands, t)
+		}
+	}
+	if sel.Date != "" {
+		add(firstDate(selText(doc, sel.Date)))
+	}
+	for _, k := range publishedKeys {
+		if v := meta[k]; v != "" {
+			add(parseDate(v))
+		}
+	}
+	if !ld.published.IsZero() {
+		add(ld.published, true)
+	}
+	head := headlineIndex(full, title)
+	labelled, near := labelledPubDate(full, head)
+	if near {
+		add(labelled, true)
+	}
+	for _, d := range lm.dates {
+		add(firstDate(d))
+	}
+	urlT, urlOK := urlDate(pageURL)
+	if t, ok := nearTitleDate(full, title); ok {
+		// An unlabelled date near the headline may belong to a widget:
+		// trust it when the URL agrees or says nothing.
+		if !urlOK || absDays(t, urlT) <= 2 {
+			add(t, true)
+		}
+	}
+	if !near {
+		add(labelled, !labelled.IsZero())
+	}
+	add(reprintDate(paras))
+	add(urlT, urlOK)
+	if len(cands) == 0 {
+		return time.Time{}
+	}
+	// A less trusted source may state the same instant more finely: a
+	// head meta with the day or the minute ("2024-01-10 09:27") and the
+	// visible line with the seconds ("ReleaseDate: 2024-01-10 09:27:19").
+	// The finer value wins when it agrees at the coarser one's precision.
+	best := cands[0]
+	for _, c := range cands[1:] {
+		if precision(c) > precision(best) && agrees(best, c) {
+			best = c
+		}
+	}
+	return best
+}
+
+// headlineIndex returns the index of the first line that repeats the
+// title, or -1.
+func headlineIndex(lines []string, title string) int {
+	nt := normalizeTitle(title)
+	if nt == "" {
+		return -1
+	}
+	for i, ln := range lines {
+		if mayBeTitle(ln, nt) && normalizeTitle(ln) == nt {
+			return i
+		}
+	}
+	return -1
+}
+
+// Lines after the headline within which a labelled date belongs to the
+// article rather than to a list or footer below it.
+const nearHeadline = 12
+
+// labelledPubDate finds the labelled date of the article: the first one
+// after the headline (the info line sits under the headline;
+// "相关新闻" lists and footers further down carry their own dates), else
+// the first on the page. near is false when the date found is far from a
+// known headline.
+func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
+	first := time.Time{}
+	firstIdx := -1
+	for i, ln := range lines {
+		if len(ln) > 600 || !mayHavePubLabel(ln) {
+			continue
+		}
+		if ln = normDigits(ln); !hasDigitRun(ln) || notPubLine.MatchString(ln) {
+			continue
+		}
+		v, ok := lineDate(ln)
+		if !ok {
+			continue
+		}
+		if head < 0 {
+			return v, true
+		}
+		if i > head {
+			return v, i-head <= nearHeadline
+		}
+		if firstIdx < 0 {
+			first, firstIdx = v, i
+		}
+	}
+	return first, false
+}
+
+// mayHavePubLabel is a cheap guard before pubLabel: every label holds one
+// of these.
+func mayHavePubLabel(ln string) bool {
+	for _, w := range []string{"时间", "日期", "发表", "发布", "张贴", "更新", "写于"} {
+		if strings.Contains(ln, w) {
+			return true
+		}
+	}
+	return containsFold(ln, "date") || containsFold(ln, "published") || containsFold(ln, "posted")
+}
+
+// lineDate reads the date right after a date label of ln.
+func lineDate(ln string) (time.Time, bool) {
+	for _, loc := range pubLabel.FindAllStringSubmatchIndex(ln, -1) {
+		if loc[2] > 0 {
+			// A bare label must not run on from a word: "北京时间".
+			r, _ := utf8.DecodeLastRuneInString(ln[:loc[2]])
+			if unicode.IsLetter(r) {
+				continue
+			}
+		}
+		rest := ln[loc[1]:]
+		if len(rest) > 64 {
+			rest = rest[:64]
+		}
+		if d := findDate(rest); d != nil && d[0] <= 2 {
+			if t, ok := parseDate(rest[d[0]:d[1]]); ok {
+				return t, true
+			}
+		}
+		if t, ok := parseShortDate(strings.TrimLeft(rest, "[(（【 ")); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// reprintDate reads the issue date of a reprint note in the body; a
+// month issue ("1998年3月号") is dated the first of the month.
+func reprintDate(paras []string) (time.Time, bool) {
+	for _, p := range paras {
+		for _, ln := range strings.Split(p, "\n") {
+			if utf8.RuneCountInString(ln) > 80 || !strings.Contains(ln, "《") {
+				continue
+			}
+			if m := pubNote.FindStringSubmatch(normDigits(ln)); m != nil {
+				d := m[3]
+				if d == "" {
+					d = "1"
+				}
+				return build(m[1], m[2], d, "", "", "", "", "")
 			}
 		}
 	}

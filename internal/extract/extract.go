@@ -124,10 +124,10 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	paras := cleanParas(r.paras, p.Title, &lm)
 	p.Text = strings.Join(paras, "\n\n")
 
-	p.Published = choosePublished(doc, sel, meta, ld, full, &lm, p.Title, pageURL)
+	p.Published = publishedTime(doc, sel, meta, ld, full, &lm, paras, p.Title, pageURL)
 	labelled := colonLines(full)
-	p.Author = chooseAuthor(doc, sel, meta, ld, full, labelled, &lm, paras, p.Title, byline)
-	p.Source = chooseSource(doc, sel, meta, full, labelled, &lm, p.Text)
+	p.Author = articleAuthor(doc, sel, meta, ld, full, labelled, &lm, paras, p.Title, byline)
+	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
 	p.Fields = readFields(labelled)
 	if p.Text != "" {
 		p.Lang = detectLang(p.Text)

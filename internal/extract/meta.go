@@ -55,10 +55,22 @@ var publishedKeys = []string{
 	"pub_date", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
 	"dcterms.created", "sailthru.date", "parsely-pub-date", "date", "releasedate", "firstpublishedtime",
 	"originalpublicationdate", "article_date_original", "bt:pubdate", "created",
+	"og:release_date", "citation_publication_date", "citation_date", "prism.publicationdate", "uploaddate",
 }
 
 // Head metas that may name the author.
-var authorKeys = []string{"author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator"}
+var authorKeys = []string{"author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "twitter:creator",
+	"citation_author", "citation_authors"}
+
+// publisher refuses a publisher value that is template markup rather
+// than a name: an unfilled attribute (来源： size="20"), a pager ("第1页/共1页
+// << 上一页").
+func publisher(s string) string {
+	if strings.ContainsAny(s, "=<>\"{}") {
+		return ""
+	}
+	return s
+}
 
 // Head metas that name the publisher of the piece (Chinese national
 // standard metas, people.com.cn's "source").
@@ -98,9 +110,11 @@ func walkLD(v any, info *ldInfo, depth int) {
 			walkLD(e, info, depth+1)
 		}
 	case map[string]any:
-		if s, ok := x["datePublished"].(string); ok && info.published.IsZero() {
-			if t, ok := parseDate(s); ok {
-				info.published = t
+		for _, k := range []string{"datePublished", "uploadDate"} { // uploadDate: a VideoObject's
+			if s, ok := x[k].(string); ok && info.published.IsZero() {
+				if t, ok := parseDate(s); ok {
+					info.published = t
+				}
 			}
 		}
 		if s, ok := x["headline"].(string); ok && info.headline == "" {
@@ -117,12 +131,17 @@ func walkLD(v any, info *ldInfo, depth int) {
 	}
 }
 
-// ldName reads a JSON-LD person or a list of them.
+// ldName reads a JSON-LD person or a list of them. An organisation
+// ("BBC News", Wikipedia's "维基媒体项目贡献者") is the publisher, not a
+// byline.
 func ldName(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
 	case map[string]any:
+		if t, _ := x["@type"].(string); strings.Contains(t, "Organization") {
+			return ""
+		}
 		if s, ok := x["name"].(string); ok {
 			return s
 		}
@@ -140,9 +159,19 @@ func ldName(v any) string {
 
 // Separators between the parts of a <title>: "Headline - Site",
 // "Headline – Site", "Site | Section | Headline", "标题_栏目_网站",
-// "Headline :: Site", "Headline · Site". A bare hyphen only counts where
-// stripSiteName says so.
-var titleSep = regexp.MustCompile(`\s+[-|–—:·»/]\s+|\s*::\s*|\s*[_｜|]\s*|\s*--\s*|\s*[–—]\s*|-{1}`)
+// "Headline :: Site", "Headline · Site", "标题<网站". A bare hyphen only
+// counts where stripSiteName says so; an em dash only between spaces, for
+// "——" introduces a Chinese subtitle.
+var titleSep = regexp.MustCompile(`\s+[-|–—:·»/<>]\s+|\s*::\s*|\s*[_｜|<>«»]\s*|\s*--\s*|\s*–\s*|-{1}`)
+
+var (
+	// Tags that some CMSs leave inside <title>, which HTML reads as text:
+	// "标题<div>——副标题</div>".
+	titleTag = regexp.MustCompile(`</?[A-Za-z][^<>]*>`)
+	// How the names of Chinese government and portal sites end:
+	// "杭州高新区（滨江）政府门户网站", "滨江区人民政府".
+	siteEnding = regexp.MustCompile(`(?:网站|门户网|人民政府|政府网|政府)$`)
+)
 
 // heading is a headline candidate in the page body.
 type heading struct {
@@ -174,21 +203,25 @@ func isSiteNameName(name string) bool {
 // chooseTitle picks the headline: the national-standard ArticleTitle meta,
 // or the part of og:title, the JSON-LD headline or <title> that a heading
 // of the page repeats, never the part that names the site; failing that,
-// <title> without its site name.
+// <title> without its site name, unless the page never prints it (a
+// template's fixed "显示"), when the first bold line standing alone is
+// the headline of an old table layout.
 func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 	if v := m.first("articletitle"); v != "" {
-		return collapseSpace(v)
+		return collapseSpace(titleTag.ReplaceAllString(v, ""))
 	}
 	var headings []heading
 	sites := map[string]bool{}
-	for _, v := range []string{m["og:site_name"], m["application-name"]} {
+	// Hanweb and TRS pages name their site and column in metas.
+	for _, v := range []string{m["og:site_name"], m["application-name"], m["sitename"], m["columnname"]} {
 		if n := normalizeTitle(v); n != "" {
 			sites[n] = true
 		}
 	}
-	docTitle := ""
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
+	docTitle, emph := "", ""
+	var body *html.Node
+	var walk func(n *html.Node, inLink bool)
+	walk = func(n *html.Node, inLink bool) {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
 			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg:
@@ -198,6 +231,14 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 					docTitle = textOf(n)
 				}
 				return
+			case atom.Body:
+				body = n
+			case atom.A:
+				inLink = true
+			case atom.B, atom.Strong:
+				if emph == "" && !inLink {
+					emph = standaloneBold(n)
+				}
 			}
 			name := classID(n)
 			if isSiteNameName(name) || attr(n, "rel") == "home" {
@@ -217,10 +258,11 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, inLink)
 		}
 	}
-	walk(root)
+	walk(root, false)
+	docTitle = collapseSpace(titleTag.ReplaceAllString(docTitle, ""))
 	og := collapseSpace(m.first("og:title", "twitter:title"))
 	for _, cand := range []string{og, ld.headline, docTitle} {
 		if cand == "" {
@@ -234,21 +276,95 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 		return stripSiteName(og, sites)
 	}
 	if docTitle != "" {
-		return stripSiteName(docTitle, sites)
+		t := stripSiteName(docTitle, sites)
+		if emph != "" && body != nil && (utf8.RuneCountInString(t) < 3 || !strings.Contains(visibleText(body), normalizeTitle(t))) {
+			return emph
+		}
+		return t
 	}
 	for _, h := range headings {
 		if !sites[normalizeTitle(h.text)] {
 			return h.text
 		}
 	}
+	if emph != "" {
+		return emph
+	}
 	return ld.headline
 }
 
+// visibleText is the normalised text (normalizeTitle) of n's subtree
+// outside scripts, styles and a misplaced <title>.
+func visibleText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(normalizeTitle(n.Data))
+		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style ||
+			n.DataAtom == atom.Title || n.DataAtom == atom.Noscript || n.DataAtom == atom.Template):
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// standaloneBold returns the text of a <b> or <strong> that fills its
+// block on its own ("<p align=center><strong>犬儒病(上)</strong></p>"),
+// the way table layouts print a headline, or "".
+func standaloneBold(n *html.Node) string {
+	t := textOf(n)
+	if c := utf8.RuneCountInString(t); c < 4 || c > 80 || endsSentence(t) ||
+		findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.A }) != nil {
+		return ""
+	}
+	// Up to the enclosing block, nothing beside it may hold text. The test
+	// stops at the first text found, so that a long table cell with many
+	// bold words is not read again for each of them.
+	for x := n; x.Parent != nil && x.Parent.Type == html.ElementNode; x = x.Parent {
+		for s := x.Parent.FirstChild; s != nil; s = s.NextSibling {
+			if s != x && anyText(s) {
+				return ""
+			}
+		}
+		if p := x.Parent.DataAtom; isBlock(p) || p == atom.Td || p == atom.Center {
+			return t
+		}
+	}
+	return ""
+}
+
+// anyText reports whether n's subtree holds any visible text.
+func anyText(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		return strings.TrimFunc(n.Data, isSpace) != ""
+	case html.ElementNode:
+		switch n.DataAtom {
+		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+			return false
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if anyText(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // matchHeading returns the heading that equals title or the longest of
-// its separator-delimited parts that is not the site's name; among equal
-// matches an <h1>, then the first.
+// its separator-delimited parts that is not the site's name (the last
+// part may also follow a space, as in Hanweb's "站点名 栏目名 标题"); among
+// equal matches an <h1>, then the first.
 func matchHeading(title string, headings []heading, sites map[string]bool) string {
 	nt := normalizeTitle(title)
+	spaced := " " + collapseSpace(title) + " "
 	var parts []string
 	for _, p := range titleSep.Split(title, -1) {
 		if np := normalizeTitle(p); np != "" && !sites[np] {
@@ -258,7 +374,8 @@ func matchHeading(title string, headings []heading, sites map[string]bool) strin
 	best, bestLen, bestH1 := "", 0, false
 	for _, h := range headings {
 		nh := normalizeTitle(h.text)
-		if nh == "" || utf8.RuneCountInString(nh) < 4 || sites[nh] {
+		c := utf8.RuneCountInString(nh)
+		if nh == "" || sites[nh] || c < 2 || c < 4 && !hasHan(nh) {
 			continue
 		}
 		n := 0
@@ -266,10 +383,13 @@ func matchHeading(title string, headings []heading, sites map[string]bool) strin
 		case nh == nt:
 			n = 1 << 20 // the whole title
 		case slices.Contains(parts, nh):
-			n = utf8.RuneCountInString(nh)
-		case strings.HasPrefix(nt, nh) && utf8.RuneCountInString(nh)*2 > utf8.RuneCountInString(nt):
+			n = c
+		case strings.HasPrefix(nt, nh) && c*2 > utf8.RuneCountInString(nt):
 			// A title with a site suffix starts with the heading.
-			n = utf8.RuneCountInString(nh)
+			n = c
+		case c >= 4 && hasHan(nh) && strings.HasSuffix(spaced, " "+collapseSpace(h.text)+" "):
+			// "杭州高新区（滨江）政府门户网站 部门动态 标题".
+			n = c
 		default:
 			continue
 		}
@@ -284,18 +404,22 @@ func matchHeading(title string, headings []heading, sites map[string]bool) strin
 // parts that name the site when the page says so, else the parts after
 // the first substantial one.
 func stripSiteName(t string, sites map[string]bool) string {
+	t = trimSitePrefix(t, sites)
 	locs := titleSep.FindAllStringIndex(t, -1)
 	if len(locs) == 0 {
 		return t
 	}
-	// Hyphens inside words ("Hi-Tech") are not separators: only cut at a
-	// bare hyphen when the spaced separators are absent.
 	var parts []string
 	prev := 0
 	for _, l := range locs {
 		sep := t[l[0]:l[1]]
 		if (sep == "-" || sep == "–" || sep == "—") && (l[0] == 0 || t[l[0]-1] != ' ') && !strings.ContainsRune(t[:l[0]], '　') && !hasHan(t) {
+			// Hyphens inside words ("Hi-Tech") are not separators: only
+			// cut at a bare hyphen when the spaced separators are absent.
 			continue
+		}
+		if sep == "-" && l[0] > 0 && l[1] < len(t) && isASCIIAlnum(t[l[0]-1]) && isASCIIAlnum(t[l[1]]) {
+			continue // "China-Pub", "COVID-19"
 		}
 		if p := strings.TrimSpace(t[prev:l[0]]); p != "" {
 			parts = append(parts, p)
@@ -307,7 +431,7 @@ func stripSiteName(t string, sites map[string]bool) string {
 	}
 	var kept []string
 	for _, p := range parts {
-		if !sites[normalizeTitle(p)] {
+		if !sites[normalizeTitle(p)] && !hostName.MatchString(p) {
 			kept = append(kept, p)
 		}
 	}
@@ -321,4 +445,36 @@ func stripSiteName(t string, sites map[string]bool) string {
 		}
 	}
 	return best
+}
+
+// hostName matches a title part that is the site's address
+// ("blog.wenxuecity.com", "www.ehangzhou.gov.cn").
+var hostName = regexp.MustCompile(`^(?i:[a-z0-9-]+\.)+(?i:com|cn|net|org|gov|edu|info|tv|cc)(?:\.cn)?$`)
+
+// trimSitePrefix drops the site and column names that Hanweb titles put
+// before the headline with spaces only: "杭州高新区（滨江）政府门户网站 部门动态
+// 标题". A leading word is a site name when a meta says so, or when it
+// ends like a portal's name (政府门户网站, 人民政府) and a short column name
+// follows.
+func trimSitePrefix(t string, sites map[string]bool) string {
+	words := strings.Fields(t)
+	if len(words) < 2 || !hasHan(t) {
+		return t
+	}
+	i := 0
+	for i < len(words)-1 && sites[normalizeTitle(words[i])] {
+		i++
+	}
+	if i == 0 && len(words) >= 3 && utf8.RuneCountInString(words[0]) >= 5 && siteEnding.MatchString(words[0]) &&
+		utf8.RuneCountInString(words[1]) <= 8 && hasHan(words[1]) {
+		i = 2
+	}
+	if i == 0 {
+		return t
+	}
+	return strings.Join(words[i:], " ")
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }

@@ -1,0 +1,150 @@
+package extract
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestBylineNames(t *testing.T) {
+	tests := []struct {
+		line string
+		bare bool
+		want []string
+	}{
+		{"本报实习生 刘国栋 周炜", false, []string{"刘国栋", "周炜"}},
+		{"记者 王晓燕 通讯员 李明", false, []string{"王晓燕", "李明"}},
+		{"记者王晓燕", false, []string{"王晓燕"}},
+		{"光明日报记者 王建宏 张文攀", false, []string{"王建宏", "张文攀"}},
+		{"新京报记者 彭冲 山东冠县报道", false, []string{"彭冲"}},
+		{"□ 本报记者 葛灵丹", false, []string{"葛灵丹"}},
+		{"作者：记者 王晓燕 通讯员 李明 编辑：沈佳", false, []string{"王晓燕", "李明"}},
+		{"文/张三 图/李四", false, []string{"张三"}},
+		{"执笔人：闵乐夫 赵兰波 刘韬", false, []string{"闵乐夫", "赵兰波", "刘韬"}},
+		{"作者: 赵  培", false, []string{"赵培"}},
+		{"本报讯 记者 张三", false, []string{"张三"}},
+		{"常书香 马丹阳", true, []string{"常书香", "马丹阳"}},
+		{"姚峰 上海报道", true, []string{"姚峰"}},
+		{"信报记者 蔡雪婧", true, []string{"蔡雪婧"}},
+		{"常书香 马丹阳", false, nil},   // no role, bare names not asked for
+		{"松花江网编辑 孙桂芳", true, nil}, // an editor is no author
+		{"责编：萧潇、张妍", true, nil},
+		{"蔡雪婧/摄", true, nil}, // a photographer
+		{"未完待续", true, nil},
+		{"图片来源：网络", true, nil},
+		{"记者调查 民意调查", false, nil}, // a menu, not a byline
+		{"记者近日走进河上镇的茶园，只见茶垄在山坡上铺展开来。", false, nil},
+	}
+	for _, tt := range tests {
+		if got := bylineNames(tt.line, tt.bare); !slices.Equal(got, tt.want) {
+			t.Errorf("bylineNames(%q, %v): got %q, want %q", tt.line, tt.bare, got, tt.want)
+		}
+	}
+}
+
+func TestPersonName(t *testing.T) {
+	for _, s := range []string{"胡平", "尹娟", "胡晓蓉", "欧阳修", "司马相如", "葛灵丹"} {
+		if !personName(s) {
+			t.Errorf("personName(%q): got false, want true", s)
+		}
+	}
+	for _, s := range []string{"新华网", "千龙网", "转载文章", "云南日报", "吉林省人民政府", "时间", "未完待续", "金羊网", "冠县", "张", "Jane"} {
+		if personName(s) {
+			t.Errorf("personName(%q): got true, want false", s)
+		}
+	}
+}
+
+func TestChineseAuthor(t *testing.T) {
+	const h1 = `<h1>标题在这里的新闻</h1>`
+	tests := []struct{ name, head, body, want string }{
+		{"byline lines under the headline are merged",
+			``, h1 + `<p>本报实习生 刘国栋 周炜</p><p>本报记者 王燕平 方云凤</p>` + zhBody,
+			"刘国栋 周炜 王燕平 方云凤"},
+		{"a byline that ends the report",
+			``, h1 + `<div class="content"><p>清明前后，正是春茶采摘的好时节。茶垄在山坡上铺展开来，嫩绿的新芽挂满枝头。</p><p>茶农们腰系竹篓、穿梭其间，采摘着一年中最鲜嫩的头茶。（记者 胡晓蓉）</p></div><p>责任编辑：孙重远</p>`,
+			"胡晓蓉"},
+		{"bare names in the closing parenthesis",
+			``, h1 + `<div class="content"><p>清明前后，正是春茶采摘的好时节。茶垄在山坡上铺展开来，嫩绿的新芽挂满枝头。</p><p>茶农们腰系竹篓、穿梭其间，采摘着一年中最鲜嫩的头茶。（常书香 马丹阳 ）</p></div>`,
+			"常书香 马丹阳"},
+		{"the reporter's filing place is no name",
+			``, h1 + zhBody + `<p>新京报记者 彭冲 山东冠县报道</p>`,
+			"彭冲"},
+		{"a label padded with an ideographic space",
+			``, h1 + `<p>作　者：张小明　　来源：本站</p>` + zhBody,
+			"张小明"},
+		{"a padded two-character name",
+			``, h1 + `<p>作者: 赵 培：北京物资学院，北京</p>` + zhBody,
+			"赵培"},
+		{"a labelled forum nickname",
+			``, h1 + `<p>楼层： 第 1 楼 时间：2005-08-28 20:56:20</p><p>作者： 放飞&amp;心情</p>` + zhBody,
+			"放飞&心情"},
+		{"a template's unfilled field is no author",
+			``, h1 + `<p>作者： size="20" 来源： size="20" 发布日期： 7/5/2005 9:23:57 PM</p>` + zhBody,
+			""},
+		{"a blog footer names the poster",
+			``, h1 + zhBody + `<p>由海姑娘张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论</p>`,
+			"海姑娘"},
+		{"a poster before 发表于",
+			``, h1 + zhBody + `<p>ggjjzhzz 发表于 2005-9-15 11:46:00</p>`,
+			"ggjjzhzz"},
+		{"a name alone under the headline",
+			``, h1 + `<p>胡平</p><p>——当代中国的精神危机</p>` + zhBody,
+			"胡平"},
+		{"a bracketed name on the info line",
+			``, h1 + `<p>BUSINESS.SOHU.COM 2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]</p>` + zhBody,
+			"黄宇"},
+		{"the plain editor when nothing else names anyone",
+			``, h1 + zhBody + `<p>来源：巴彦淖尔日报 编辑：苏亮</p>`,
+			"苏亮"},
+		{"the responsible editor is not the author",
+			``, h1 + zhBody + `<p>来源：云南日报 责任编辑：孙重远</p>`,
+			""},
+		{"a source that is a person's name",
+			``, h1 + zhBody + `<p>来源: 尹娟</p>`,
+			"尹娟"},
+		{"a source that is an outlet",
+			``, h1 + zhBody + `<p>来源：新华网</p>`,
+			""},
+		{"the issuing body of a document",
+			``, h1 + `<table><tr><td>发文机关：</td><td>吉林省人民政府</td></tr></table>` + zhBody,
+			"吉林省人民政府"},
+		{"the CMS vendor in the author meta",
+			`<meta name="author" content="Discuz! Team and Comsenz UI Team">`, h1 + zhBody,
+			""},
+		{"a site's domains in the author meta",
+			`<meta name="author" content="www.yunnan.cn,云南日报报业集团,云南网">`, h1 + zhBody,
+			""},
+		{"a JSON-LD organisation is the publisher",
+			`<script type="application/ld+json">{"@type":"Article","author":{"@type":"Organization","name":"维基媒体项目贡献者"}}</script>`, h1 + zhBody,
+			""},
+		{"a blog's author archive link",
+			``, `<div class="side"><a href="http://blog.example.com/?author=102" title="[太小心]的博客">太小心</a></div>` + h1 + zhBody,
+			"太小心"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := extractString(t, "<html><head>"+tt.head+"</head><body>"+tt.body+"</body></html>", "https://example.com/a.html")
+			if p.Author != tt.want {
+				t.Errorf("author: got %q, want %q", p.Author, tt.want)
+			}
+		})
+	}
+}
+
+func TestEnglishAuthor(t *testing.T) {
+	const body = `<div class="story"><p>The body of the article, long enough to be the article, with a comma, and another one, and more.</p>
+<p>A second paragraph of the story, which goes on, and on, about the matter at hand.</p></div>`
+	tests := []struct{ name, page, want string }{
+		{"upper-case surnames", `<h1>Headline of it</h1><p>By CHEN Chunyou &amp; JIANG Yun</p>` + body, "CHEN Chunyou & JIANG Yun"},
+		{"posted by", `<h1>Headline of it</h1>` + body + `<p>Posted by Jane Roe at 10:32 PM</p>`, "Jane Roe"},
+		{"an author archive link", `<h1>Headline of it</h1><a class="name" href="https://example.com/author/jose-altoveros.html">Jose Altoveros</a>` + body, "Jose Altoveros"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := extractString(t, "<html><body>"+tt.page+"</body></html>", "https://example.com/a.html")
+			if p.Author != tt.want {
+				t.Errorf("author: got %q, want %q", p.Author, tt.want)
+			}
+		})
+	}
+}
