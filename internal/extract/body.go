@@ -277,14 +277,9 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	// Templates wrap each block of a story in its own box ("block-text"
 	// inside "article__block"): the siblings to look at are those of the
 	// outermost box that holds nothing but the chosen element.
-	for best.Parent.Parent != nil && soleTextChild(best.Parent, best, st) {
-		switch best.Parent.DataAtom {
-		case atom.Body, atom.Html:
-		default:
-			best = best.Parent
-			continue
-		}
-		break
+	for p := best.Parent; p.Parent != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html &&
+		soleTextChild(p, best, st); p = best.Parent {
+		best = p
 	}
 	var out []*html.Node
 	for c := best.Parent.FirstChild; c != nil; c = c.NextSibling {
@@ -381,8 +376,7 @@ func treePath(n *html.Node) []int {
 // or replies. It returns that first entry, or nil when best is already
 // first or stands alone.
 func firstOfSeries(root, best *html.Node, st map[*html.Node]*stats) *html.Node {
-	class := strings.TrimSpace(attr(best, "class"))
-	if class == "" {
+	if strings.TrimSpace(attr(best, "class")) == "" {
 		return nil
 	}
 	var first *html.Node

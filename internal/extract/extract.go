@@ -115,7 +115,7 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	if content == nil {
 		content = chooseContent(root, st)
 	}
-	r := renderer{st: st}
+	r := renderer{st: st, dropHeadline: true}
 	for _, n := range content {
 		r.render(n, false)
 		r.flush()

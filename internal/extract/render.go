@@ -11,9 +11,12 @@ import (
 // blocks end paragraphs, one <br> ends a line, two end a paragraph, and
 // table cells are joined by tabs row by row.
 type renderer struct {
-	st    map[*html.Node]*stats
-	paras []string
-	cur   strings.Builder
+	st map[*html.Node]*stats
+	// dropHeadline skips an <h1> met before any text: the headline above
+	// the story, which Page.Title holds.
+	dropHeadline bool
+	paras        []string
+	cur          strings.Builder
 	// space records white space seen but not yet written, so that runs
 	// fold into one and none is left at a line end.
 	space  bool
@@ -107,8 +110,7 @@ func (r *renderer) render(n *html.Node, pre bool) {
 		case atom.Img:
 			return
 		case atom.H1:
-			if r.st != nil && len(r.paras) == 0 && r.cur.Len() == 0 {
-				// The headline above the story: Page.Title has it.
+			if r.dropHeadline && len(r.paras) == 0 && r.cur.Len() == 0 {
 				return
 			}
 		case atom.Pre:
