@@ -222,26 +222,19 @@ func bylineText(t string) string {
 
 // nearTitleByline finds a "By …" line among the few lines after the
 // headline.
-func nearTitleByline(lines []string, title string) string {
-	nt := normalizeTitle(title)
-	if nt == "" {
+func nearTitleByline(lines []string, head int) string {
+	if head < 0 {
 		return ""
 	}
-	for i, ln := range lines {
-		if !mayBeTitle(ln, nt) || normalizeTitle(ln) != nt {
+	for j := head + 1; j < len(lines) && j <= head+6; j++ {
+		if utf8.RuneCountInString(lines[j]) > 100 {
 			continue
 		}
-		for j := i + 1; j < len(lines) && j <= i+6; j++ {
-			if utf8.RuneCountInString(lines[j]) > 100 {
-				continue
-			}
-			if sm := bylineLine.FindStringSubmatch(lines[j]); sm != nil && !endsSentence(lines[j]) {
-				if v := cleanAuthor(sm[1]); v != "" {
-					return v
-				}
+		if sm := bylineLine.FindStringSubmatch(lines[j]); sm != nil && !endsSentence(lines[j]) {
+			if v := cleanAuthor(sm[1]); v != "" {
+				return v
 			}
 		}
-		break
 	}
 	return ""
 }
@@ -530,11 +523,11 @@ var (
 // an element marked as the byline; and last the credits that name someone
 // when nothing else does: the plain 编辑, a 来源 that is a person's name,
 // the issuing body of an official document.
-func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full, labelled []string, lm *lineMeta, paras []string, title, byline string) string {
+func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, labelled []string, lm *lineMeta, paras []string, title, byline string) string {
 	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
 		return v
 	}
-	head := headlineIndex(full, title)
+	head := firstHeadline(heads)
 	if v := leadBylines(full, head, paras); v != "" {
 		return v
 	}
@@ -553,7 +546,7 @@ func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if v := footerAuthor(full); v != "" {
 		return v
 	}
-	if v := nearTitleByline(full, title); v != "" {
+	if v := nearTitleByline(full, head); v != "" {
 		return v
 	}
 	if v := leadName(full, head, paras, title); v != "" {

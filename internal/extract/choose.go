@@ -73,15 +73,8 @@ func containsFold(s, sub string) bool {
 
 // nearTitleDate looks for a short line carrying a date among the few lines
 // after the headline, where templates print the time without a label.
-func nearTitleDate(lines []string, title string) (time.Time, bool) {
-	nt := normalizeTitle(title)
-	if nt == "" {
-		return time.Time{}, false
-	}
-	for i, ln := range lines {
-		if !mayBeTitle(ln, nt) || normalizeTitle(ln) != nt {
-			continue
-		}
+func nearTitleDate(lines []string, heads []int) (time.Time, bool) {
+	for _, i := range heads {
 		for j := i + 1; j < len(lines) && j <= i+6; j++ {
 			if utf8.RuneCountInString(lines[j]) > 100 {
 				continue

@@ -246,7 +246,7 @@ var (
 // further away, a reprint note ("——《北京之春》1998年3月号") and finally
 // the URL path. A less precise value is completed by a later one that
 // agrees with it.
-func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, lm *lineMeta, paras []string, title, pageURL string) time.Time {
+func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, lm *lineMeta, paras []string, pageURL string) time.Time {
 	var cands []time.Time
 	add := func(t time.Time, ok bool) {
 		if ok {
@@ -264,8 +264,7 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if !ld.published.IsZero() {
 		add(ld.published, true)
 	}
-	head := headlineIndex(full, title)
-	labelled, near := labelledPubDate(full, head)
+	labelled, near := labelledPubDate(full, firstHeadline(heads))
 	if near {
 		add(labelled, true)
 	}
@@ -273,7 +272,7 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 		add(firstDate(d))
 	}
 	urlT, urlOK := urlDate(pageURL)
-	if t, ok := nearTitleDate(full, title); ok {
+	if t, ok := nearTitleDate(full, heads); ok {
 		// An unlabelled date near the headline may belong to a widget:
 		// trust it when the URL agrees or says nothing.
 		if !urlOK || absDays(t, urlT) <= 2 {
@@ -301,19 +300,28 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	return best
 }
 
-// headlineIndex returns the index of the first line that repeats the
-// title, or -1.
-func headlineIndex(lines []string, title string) int {
+// headlines returns the indexes of the lines that repeat the title, in
+// order; Extract finds them once for the date and author rules.
+func headlines(lines []string, title string) []int {
 	nt := normalizeTitle(title)
 	if nt == "" {
-		return -1
+		return nil
 	}
+	var heads []int
 	for i, ln := range lines {
 		if mayBeTitle(ln, nt) && normalizeTitle(ln) == nt {
-			return i
+			heads = append(heads, i)
 		}
 	}
-	return -1
+	return heads
+}
+
+// firstHeadline is the index of the first headline line, or -1.
+func firstHeadline(heads []int) int {
+	if len(heads) == 0 {
+		return -1
+	}
+	return heads[0]
 }
 
 // Lines after the headline within which a labelled date belongs to the

@@ -124,9 +124,10 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	paras := cleanParas(r.paras, p.Title, &lm)
 	p.Text = strings.Join(paras, "\n\n")
 
-	p.Published = publishedTime(doc, sel, meta, ld, full, &lm, paras, p.Title, pageURL)
+	heads := headlines(full, p.Title)
+	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL)
 	labelled := colonLines(full)
-	p.Author = articleAuthor(doc, sel, meta, ld, full, labelled, &lm, paras, p.Title, byline)
+	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, byline)
 	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
 	p.Fields = readFields(labelled)
 	if p.Text != "" {
