@@ -61,15 +61,14 @@ var (
 		`)\s*$`)
 	// The same for Chinese pages: page counters ("第1页/共1页 << 上一页"),
 	// read counters ("(本文发表于…, 已被阅读178次)"), blog trackbacks,
-	// the original headline of a repost ("原标题：…"), photo credits
-	// ("… 蔡雪婧/摄") and repost sources ("转自《北京科技报》").
+	// the original headline of a repost ("原标题：…") and photo credits
+	// ("… 蔡雪婧/摄"); repost sources ("转自《北京科技报》") are repostSource.
 	furnitureLineZh = regexp.MustCompile(`(?i)^(?:` +
 		`.{0,10}第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.*` +
 		`|.{0,40}(?:已被阅读|阅读|浏览|点击)(?:次数|量)?\s*[:：]?\s*\d+\s*次.{0,6}` +
 		`|.{0,20}trackback.{0,60}` +
 		`|原标题\s*[:：].+` +
 		`|.{0,60}[\s/（(]\p{Han}{2,4}\s*/?\s*摄[)）]?` +
-		`|(?:转自|转载自|摘自)\s*[:：]?\s*《?[^》，。]{2,30}》?` +
 		`)\s*$`)
 	// Unlabelled update lines: "Updated 1:39 am EST, Wednesday, November 20, 2019".
 	updatedLine = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified)(?: on| at)?\s+\S`)
@@ -233,11 +232,16 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n < 200 && furnitureLine.MatchString(ln) {
 		return true
 	}
-	if n < 120 && hasHan(ln) && furnitureLineZh.MatchString(ln) {
-		if v := repostSource.FindStringSubmatch(ln); v != nil && m.source == "" {
-			m.source = v[1]
+	if n < 120 && hasHan(ln) {
+		if v := repostSource.FindStringSubmatch(ln); v != nil {
+			if m.source == "" {
+				m.source = v[1]
+			}
+			return true
 		}
-		return true
+		if furnitureLineZh.MatchString(ln) {
+			return true
+		}
 	}
 	if n < 120 && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
 		return true
