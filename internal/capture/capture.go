@@ -3,6 +3,16 @@
 // 1.1) to rotating gzip files, so that archivists get the raw pages and an
 // extractor fix can re-read them without crawling again. It is the only
 // package that imports the WARC library.
+//
+// Layout of the files, which readers (export among them) rely on:
+//
+//   - every record is a gzip member of its own;
+//   - an exchange is three records written together, in this order and
+//     in the same file: the response, its request, and a metadata record,
+//     the last two with WARC-Concurrent-To naming the response's record id;
+//   - a capture reference (news.Capture{File, Offset}) points at the first
+//     byte of the response's gzip member, and ReadExchange reads all three
+//     from there.
 package capture
 
 import (
