@@ -353,6 +353,7 @@ func build(t gowarc.RecordType, uri string, date time.Time, contentType string, 
 	}
 	return rec, nil
 }
+
 // responseBlock renders the response as HTTP/1.1 message bytes. Go's client
 // has undone any chunked transfer and gzip encoding, so those headers are
 // dropped and Content-Length states the body as stored.

@@ -107,4 +107,3 @@ func TestWriteReadBack(t *testing.T) {
 		t.Errorf("left files other than .warc.gz: %v", ents)
 	}
 }
-
