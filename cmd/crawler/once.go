@@ -58,6 +58,7 @@ func openCaptures(dataDir string) (*capture.Writer, func(*crawl.Response) (news.
 			Method: r.Method, URL: r.URL, RequestHeader: r.RequestHeader, RequestBody: r.RequestBody,
 			Proto: r.Proto, Status: r.Status, ResponseHeader: r.Header, Body: r.Body,
 			Fetched: r.Fetched, Duration: r.Elapsed,
+			RawRequest: r.RawRequest, RawResponse: r.RawResponse, IP: r.RemoteIP, Notes: r.Notes,
 		})
 	}
 	return w, record, nil
