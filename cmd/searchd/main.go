@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"riverside/internal/capture"
 	"riverside/internal/index"
 	"riverside/internal/metrics"
 	"riverside/internal/news"
@@ -123,6 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Metrics:  reg.Handler(),
 			Observer: reg,
 			Logger:   logger,
+			Captures: capture.Reader{Dir: filepath.Join(c.dataDir, "warc")},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -40,6 +40,8 @@ func classify(err error) problem {
 		return problem{status: http.StatusBadRequest, Error: qe.Error(), Pos: &pos, Param: "q"}
 	case errors.As(err, &pe):
 		return problem{status: http.StatusBadRequest, Error: pe.Error(), Param: pe.Param}
+	case errors.Is(err, errNoCapture):
+		return problem{status: http.StatusNotFound, Error: errNoCapture.Error()}
 	case errors.Is(err, ErrNotFound):
 		return problem{status: http.StatusNotFound, Error: "article not found"}
 	case errors.Is(err, errNoRoute):

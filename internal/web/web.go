@@ -59,6 +59,8 @@ type Deps struct {
 	Metrics  http.Handler
 	Observer Observer
 	Logger   *slog.Logger
+	// Captures, when set, serves each article's archived capture.
+	Captures Captures
 }
 
 // server holds the dependencies and the parsed templates.
@@ -83,6 +85,8 @@ func New(deps Deps) http.Handler {
 	}
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
 	mux.Handle("GET /articles/{id}", s.handle(s.articlePage))
+	mux.Handle("GET /articles/{id}/capture", s.handle(s.capturePage))
+	mux.Handle("GET /articles/{id}/capture.warc.gz", s.handle(s.captureWARC))
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
