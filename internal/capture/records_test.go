@@ -134,3 +134,41 @@ func TestReadExchange(t *testing.T) {
 		t.Error("an offset inside a record was read as an exchange")
 	}
 }
+
+// TestWriteOddMessages keeps what real servers send that is not textbook
+// HTTP: every file still reads strictly.
+func TestWriteOddMessages(t *testing.T) {
+	for name, raw := range map[string]string{
+		"bare LF":            "HTTP/1.1 200 OK\nContent-Type: text/html\n\n<p>lf</p>",
+		"no reason phrase":   "HTTP/1.1 200\r\nContent-Length: 3\r\n\r\nabc",
+		"empty body":         "HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n",
+		"not modified":       "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n",
+		"HTTP/1.0 close":     "HTTP/1.0 200 OK\r\n\r\nuntil the end\r\n\r\n",
+		"body of CRLFs":      "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n\r\n\r\n",
+		"folded header line": "HTTP/1.1 200 OK\r\nX-Long: a\r\n b\r\nContent-Length: 1\r\n\r\nx",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := Open(dir, Options{NoSync: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := w.Write(Exchange{URL: "http://127.0.0.1:1/odd", Status: 200, Fetched: time.Now(),
+				RawRequest: []byte("GET /odd HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n"), RawResponse: []byte(raw)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			ex, err := ReadExchange(dir, c.File, c.Offset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(ex.Response.Bytes, []byte(raw)) {
+				t.Errorf("the stored response is not the message as given")
+			}
+			if n := strictRead(t, filepath.Join(dir, c.File)); n != 4 {
+				t.Errorf("%d records", n)
+			}
+		})
+	}
+}
