@@ -329,7 +329,9 @@ func syncDir(dir string) error {
 // build makes one record; the library computes its block digest (and
 // its payload digest for HTTP messages) and checks it strictly.
 func build(t gowarc.RecordType, uri string, date time.Time, contentType string, block []byte, concurrentTo, ip string) (gowarc.WarcRecord, error) {
-	b := gowarc.NewRecordBuilder(t, gowarc.WithStrictValidation())
+	// Bodies are bounded when fetched (10 MiB by default): keep them in
+	// memory rather than let the library spill them to temporary files.
+	b := gowarc.NewRecordBuilder(t, gowarc.WithStrictValidation(), gowarc.WithBufferMaxMemBytes(32<<20))
 	if _, err := b.Write(block); err != nil {
 		return nil, fmt.Errorf("capture %s: %w", uri, err)
 	}
