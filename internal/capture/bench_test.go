@@ -81,7 +81,7 @@ func BenchmarkReadExchange(b *testing.B) {
 }
 
 // BenchmarkRecover measures the scan of a dead writer's file of 1,000
-// exchanges (about 30 MB) with a torn tail, fsyncs included: bytes of
+// exchanges (about 19 MB) with a torn tail, fsyncs included: bytes of
 // file per second.
 func BenchmarkRecover(b *testing.B) {
 	src := b.TempDir()
