@@ -1,16 +1,22 @@
 package e2e
 
 import (
+	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"riverside/internal/capture"
 )
 
 // TestCaptureInBrowser crawls a site whose article page carries a script
@@ -88,4 +94,82 @@ func TestCaptureInBrowser(t *testing.T) {
 	if code := status(t, base+link[1]+".warc.gz"); code != http.StatusOK {
 		t.Errorf("WARC download: HTTP %d", code)
 	}
+
+	// The ecosystem's reader takes the files as they are.
+	t.Run("warcio", func(t *testing.T) {
+		warcio := captureWarcio(t)
+		files, _ := filepath.Glob(filepath.Join(data, "warc", "*.warc.gz"))
+		var types []string
+		var cdx []map[string]string
+		for _, f := range files {
+			for _, line := range strings.Split(strings.TrimSpace(runTool(t, warcio, "index", f)), "\n") {
+				var rec map[string]any
+				if err := json.Unmarshal([]byte(line), &rec); err != nil {
+					t.Fatalf("warcio index %s: %q: %v", f, line, err)
+				}
+				types = append(types, fmt.Sprint(rec["warc-type"]))
+			}
+			for _, line := range strings.Split(strings.TrimSpace(runTool(t, warcio, "cdx-index", f)), "\n") {
+				_, j, ok := strings.Cut(line, " {")
+				var rec map[string]string
+				if !ok || json.Unmarshal([]byte("{"+j), &rec) != nil {
+					t.Fatalf("warcio cdx-index %s: %q", f, line)
+				}
+				cdx = append(cdx, rec)
+			}
+		}
+		if want := 1 + 3*3; len(types) != want || types[0] != "warcinfo" || types[1] != "response" || types[2] != "request" || types[3] != "metadata" {
+			t.Errorf("warcio index: %v, want warcinfo then response, request, metadata for robots.txt, the list and the article", types)
+		}
+		found := false
+		for _, rec := range cdx {
+			if rec["url"] != site.URL+"/a/1.html" {
+				continue
+			}
+			found = true
+			ex, err := capture.ReadExchange(filepath.Join(data, "warc"), rec["filename"], atoi64(rec["offset"]))
+			if err != nil {
+				t.Fatalf("cdx line %v: %v", rec, err)
+			}
+			if rec["status"] != "200" || rec["mime"] != "text/html" || "sha1:"+rec["digest"] != ex.Response.PayloadDigest {
+				t.Errorf("warcio cdx-index: %v; the record says payload digest %s", rec, ex.Response.PayloadDigest)
+			}
+		}
+		if !found {
+			t.Errorf("warcio cdx-index has no line for the article: %v", cdx)
+		}
+	})
+}
+
+// captureWarcio finds the warcio CLI where .ci/run installs the npm
+// tools (.tools/npm, or RIVERSIDE_NPM_TOOLS); without it the check is
+// skipped.
+func captureWarcio(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("RIVERSIDE_NPM_TOOLS")
+	if dir == "" {
+		dir, _ = filepath.Abs(filepath.Join("..", ".tools", "npm"))
+	}
+	p := filepath.Join(dir, "node_modules", ".bin", "warcio")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("warcio is not installed (bash .ci/run installs it): %v", err)
+	}
+	return p
+}
+
+// runTool runs a command line tool and returns its standard output.
+func runTool(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %v: %v\n%s", filepath.Base(name), args, err, errb.String())
+	}
+	return out.String()
+}
+
+func atoi64(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
 }
