@@ -126,7 +126,9 @@ func Open(dir string, opts Options) (*Writer, error) {
 			"records", r.Records, "kept_bytes", r.Kept, "cut_bytes", r.Cut, "tail", r.Tail, "reason", r.Reason)
 	}
 	if err != nil {
-		return nil, err
+		// A file that cannot be recovered stays as it is (its records
+		// still read under the open name); new captures go to new files.
+		opts.Logger.Error("WARC recovery failed", "dir", dir, "err", err)
 	}
 	return &Writer{dir: dir, opts: opts, gz: gzip.NewWriter(nil)}, nil
 }
@@ -251,9 +253,12 @@ func (w *Writer) createFile() error {
 		if err != nil {
 			return fmt.Errorf("capture: %w", err)
 		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		// Another process's Recover may take the new, empty file for a
+		// dead writer's between its creation and this lock, and remove
+		// it: then start another file rather than write to a lost one.
+		if !lockedInPlace(f, path+openSuffix) {
 			f.Close()
-			return fmt.Errorf("capture: lock %s: %w", name, err)
+			continue
 		}
 		info, err := build(gowarc.Warcinfo, "", time.Now().UTC(), gowarc.ApplicationWarcFields, []byte(
 			"software: Riverside\r\nformat: WARC File Format 1.1\r\n"+
@@ -282,6 +287,19 @@ func (w *Writer) createFile() error {
 		w.infoID = info.WarcHeader().Get(gowarc.WarcRecordID)
 		return nil
 	}
+}
+
+// lockedInPlace locks f and tells whether it is still the file at path.
+func lockedInPlace(f *os.File, path string) bool {
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	pi, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, pi)
 }
 
 // closeFile closes the open file and gives it its final name.

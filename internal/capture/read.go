@@ -24,9 +24,11 @@ type Record struct {
 	Status int
 	// Header is the response header as stored (Content-Encoding included).
 	Header http.Header
-	// Body is the entity with its content coding (gzip, deflate) undone:
-	// the page as the extractor reads it.
-	Body []byte
+	// Body is the entity with its content coding undone when it is gzip
+	// or deflate (Decoded is then true): the page as the extractor reads
+	// it. Any other coding is left as stored.
+	Body    []byte
+	Decoded bool
 }
 
 // ReadResponse reads the response record at offset in file (a name as
@@ -68,20 +70,25 @@ func ReadResponse(dir, file string, offset int64) (*Record, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, fmt.Errorf("capture: body %s@%d: %w", file, offset, err)
 	}
-	if body, err = decode(resp.Header.Get("Content-Encoding"), body, maxRecordSize); err != nil {
-		return nil, fmt.Errorf("capture: body %s@%d: %w", file, offset, err)
+	decoded := false
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" {
+		if body, decoded, err = decode(ce, body, maxRecordSize); err != nil {
+			return nil, fmt.Errorf("capture: body %s@%d: %w", file, offset, err)
+		}
 	}
-	return &Record{URL: rec.WarcHeader().Get(gowarc.WarcTargetURI), Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return &Record{URL: rec.WarcHeader().Get(gowarc.WarcTargetURI), Status: resp.StatusCode, Header: resp.Header, Body: body, Decoded: decoded}, nil
 }
 
 // decode undoes a Content-Encoding (gzip, x-gzip, deflate, identity; a
 // list of them applied in order), refusing to inflate past limit bytes.
-func decode(encoding string, body []byte, limit int64) ([]byte, error) {
+// ok is false, and body returned as it is, for codings it does not know.
+func decode(encoding string, body []byte, limit int64) (_ []byte, ok bool, _ error) {
 	codings := strings.Split(encoding, ",")
 	for i := len(codings) - 1; i >= 0; i-- {
 		var zr io.Reader
 		var err error
-		switch c := strings.ToLower(strings.TrimSpace(codings[i])); c {
+		c := strings.ToLower(strings.TrimSpace(codings[i]))
+		switch c {
 		case "", "identity":
 			continue
 		case "gzip", "x-gzip":
@@ -92,19 +99,22 @@ func decode(encoding string, body []byte, limit int64) ([]byte, error) {
 				zr, err = flate.NewReader(bytes.NewReader(body)), nil
 			}
 		default:
-			return nil, fmt.Errorf("content coding %q not supported", c)
+			if i == len(codings)-1 {
+				return body, false, nil
+			}
+			return nil, false, fmt.Errorf("content coding %q under %q", c, codings[i+1:])
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", codings[i], err)
+			return nil, false, fmt.Errorf("%s: %w", c, err)
 		}
 		out, err := io.ReadAll(io.LimitReader(zr, limit+1))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", strings.TrimSpace(codings[i]), err)
+			return nil, false, fmt.Errorf("%s: %w", c, err)
 		}
 		if int64(len(out)) > limit {
-			return nil, fmt.Errorf("%s: inflates past %d bytes", strings.TrimSpace(codings[i]), limit)
+			return nil, false, fmt.Errorf("%s: inflates past %d bytes", c, limit)
 		}
 		body = out
 	}
-	return body, nil
+	return body, true, nil
 }

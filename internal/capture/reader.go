@@ -18,9 +18,9 @@ type Reader struct {
 }
 
 // Response returns the archived response at c as Go's client would have
-// given it: status and header as stored, the body with any content coding
-// undone (and Content-Encoding and Content-Length dropped from the header,
-// Uncompressed set). An unknown file is an error wrapping fs.ErrNotExist.
+// given it: status and header as stored, the body with a gzip or deflate
+// content coding undone (and Content-Encoding dropped from the header,
+// Uncompressed set; another coding stays, named in the header). An unknown file is an error wrapping fs.ErrNotExist.
 func (r Reader) Response(ctx context.Context, c news.Capture) (*http.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (r Reader) Response(ctx context.Context, c news.Capture) (*http.Response, e
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: rec.Header, Body: io.NopCloser(bytes.NewReader(rec.Body)), ContentLength: int64(len(rec.Body)),
 	}
-	if resp.Header.Get("Content-Encoding") != "" {
+	if rec.Decoded {
 		resp.Header.Del("Content-Encoding")
 		resp.Uncompressed = true
 	}

@@ -29,7 +29,8 @@ type Recovered struct {
 // NAME.open in dir that no live writer holds locked is cut after its last
 // whole exchange and renamed NAME; one without any whole record is
 // removed. Open calls it; it is safe to run beside live writers, whose
-// files it leaves alone.
+// files it leaves alone. A file it cannot recover is left as it is and
+// named in the error; the others are recovered all the same.
 //
 // A stored reference never points into the cut part: Write returns a
 // reference only once its whole exchange is on disk.
@@ -42,19 +43,21 @@ func Recover(dir string) ([]Recovered, error) {
 		return nil, fmt.Errorf("capture: recover: %w", err)
 	}
 	var done []Recovered
+	var errs []error
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".warc.gz"+openSuffix) && !strings.HasSuffix(e.Name(), ".warc"+openSuffix) {
 			continue
 		}
 		r, err := recoverFile(dir, e.Name())
 		if err != nil {
-			return done, err
+			errs = append(errs, err) // and go on with the other files
+			continue
 		}
 		if r != nil {
 			done = append(done, *r)
 		}
 	}
-	return done, nil
+	return done, errors.Join(errs...)
 }
 
 // recoverFile recovers one open file, or returns nil when a live writer

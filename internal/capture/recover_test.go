@@ -218,3 +218,59 @@ func TestRecoverLeavesLiveWritersAlone(t *testing.T) {
 		t.Errorf("write after close: got %v, want ErrClosed", err)
 	}
 }
+
+func TestLockedInPlace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.warc.gz.open")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// Another holder of the lock (a recovering process) wins.
+	other, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lockedInPlace(other, path) {
+		t.Fatal("the first locker did not get the lock")
+	}
+	if lockedInPlace(f, path) {
+		t.Error("a file locked by another holder was taken")
+	}
+	other.Close() // unlocks
+	// Removed by the recoverer before the writer locked it.
+	os.Remove(path)
+	if lockedInPlace(f, path) {
+		t.Error("a removed file was taken for the one at its path")
+	}
+	g, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if !lockedInPlace(g, path) {
+		t.Error("a file in place was refused")
+	}
+}
+
+func TestReadResponseLeavesUnknownCodings(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.Write(Exchange{URL: "http://127.0.0.1:1/br", Status: 200, Fetched: time.Now(),
+		RawResponse: []byte("HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 4\r\n\r\n\x8b\x01\x80x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	rec, err := ReadResponse(dir, c.File, c.Offset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Decoded || string(rec.Body) != "\x8b\x01\x80x" || rec.Header.Get("Content-Encoding") != "br" {
+		t.Errorf("got decoded=%v body %q header %v", rec.Decoded, rec.Body, rec.Header)
+	}
+}

@@ -64,6 +64,11 @@ func (s *server) capturePage(w http.ResponseWriter, r *http.Request) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Content-Type", ct)
+	// A coding the reader could not undo (br, zstd) is left for the
+	// browser to undo.
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" {
+		h.Set("Content-Encoding", ce)
+	}
 	// Memento (RFC 7089) headers: what this is a capture of, and when.
 	h.Set("Memento-Datetime", a.Fetched.UTC().Format(http.TimeFormat))
 	h.Set("Link", "<"+linkURL(a.URL)+`>; rel="original"`)
