@@ -70,7 +70,9 @@ func (s *server) capturePage(w http.ResponseWriter, r *http.Request) error {
 		h.Set("Content-Encoding", ce)
 	}
 	// Memento (RFC 7089) headers: what this is a capture of, and when.
-	h.Set("Memento-Datetime", a.Fetched.UTC().Format(http.TimeFormat))
+	if !a.Fetched.IsZero() {
+		h.Set("Memento-Datetime", a.Fetched.UTC().Format(http.TimeFormat))
+	}
 	h.Set("Link", "<"+linkURL(a.URL)+`>; rel="original"`)
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
