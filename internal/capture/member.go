@@ -16,7 +16,7 @@ import (
 // maxRecordSize bounds one uncompressed record read back: bodies are
 // limited to a few MiB when fetched, so anything far larger is a corrupt
 // or hostile gzip member, not a capture.
-const maxRecordSize = 1 << 30
+const maxRecordSize = 256 << 20
 
 // countingReader counts the bytes consumed from a buffered reader. It is
 // an io.ByteReader, so that compress/flate reads a gzip member without
@@ -144,12 +144,14 @@ func (rr *recordReader) plain() ([]byte, error) {
 	if length < 0 {
 		return nil, errors.New("WARC header has no Content-Length")
 	}
-	rest := make([]byte, length+4)
-	n, err := io.ReadFull(rr.cr, rest)
+	// Copied rather than read into a buffer of the declared size: a
+	// damaged length must not allocate more than the file holds.
+	buf := bytes.NewBuffer(raw)
+	n, err := io.CopyN(buf, rr.cr, length+4)
 	if err != nil {
-		return nil, fmt.Errorf("block: %d of %d bytes: %w", n, len(rest), eofIsUnexpected(err))
+		return nil, fmt.Errorf("block: %d of %d bytes: %w", n, length+4, eofIsUnexpected(err))
 	}
-	return append(raw, rest...), nil
+	return buf.Bytes(), nil
 }
 
 // parse reads the fields of one uncompressed record with the WARC
