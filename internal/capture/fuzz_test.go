@@ -12,7 +12,7 @@ import (
 // the damage, and always leave a file that reads strictly.
 func FuzzRecover(f *testing.F) {
 	src := f.TempDir()
-	_, data, refs := crashedFile(&testing.T{}, src, 2)
+	_, data, refs := crashedFile(f, src, 2)
 	whole := refs[1].Offset // the first exchange ends here
 	f.Add(data[whole:], uint16(0))
 	f.Add(data[whole:], uint16(len(data)-int(whole)-7))

@@ -47,7 +47,7 @@ func strictRead(t *testing.T, path string) int {
 // crashedFile writes n exchanges and then lets the writer "die": its
 // file is closed without the rename, which drops its lock as a killed
 // process's would. It returns the file's bytes and the references.
-func crashedFile(t *testing.T, dir string, n int) (string, []byte, []news.Capture) {
+func crashedFile(t testing.TB, dir string, n int) (string, []byte, []news.Capture) {
 	t.Helper()
 	w, err := Open(dir, Options{NoSync: true})
 	if err != nil {
