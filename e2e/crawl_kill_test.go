@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -129,6 +130,41 @@ func validateWARCs(t *testing.T, dir string) int {
 	return total
 }
 
+// sameAsServed fetches n stored articles again from the server and
+// checks that each capture's body is the page it serves.
+func sameAsServed(t *testing.T, data string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(data, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := st.Since(ctx, 0, n)
+	st.Close()
+	if err != nil || len(arts) == 0 {
+		t.Fatalf("no articles: %v", err)
+	}
+	for _, a := range arts {
+		resp, err := http.Get(a.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		served, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := capture.ReadResponse(filepath.Join(data, "warc"), a.Capture.File, a.Capture.Offset)
+		if err != nil {
+			t.Fatalf("%s: %v", a.URL, err)
+		}
+		if !bytes.Equal(rec.Body, served) || rec.Header.Get("Content-Type") != resp.Header.Get("Content-Type") {
+			t.Errorf("%s: the capture holds %d bytes (%s), the server sends %d (%s)", a.URL,
+				len(rec.Body), rec.Header.Get("Content-Type"), len(served), resp.Header.Get("Content-Type"))
+		}
+	}
+}
+
 // tearTail appends to each unfinished WARC file of data/warc the first
 // half of the last exchange the store points at in it, and returns how
 // many bytes it appended to each (by final file name).
@@ -211,6 +247,8 @@ func TestKillDuringCrawl(t *testing.T) {
 		t.Fatalf("clean crawl stored %d (%+v), want %d:\n%s", len(want), stats, articles, out.String())
 	}
 	t.Logf("clean crawl of %d articles: %v", articles, full)
+	// The captures hold what the mirror serves, byte for byte.
+	sameAsServed(t, clean, 5)
 
 	data := filepath.Join(dir, "killed")
 	committed := map[string]string{}
