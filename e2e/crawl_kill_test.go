@@ -263,6 +263,10 @@ func TestKillDuringCrawl(t *testing.T) {
 		if i%2 == 1 {
 			after = full / (kills * 4) * time.Duration(i)
 		}
+		if i == kills-1 {
+			// Mid-crawl, so that the final crawler has a file to recover.
+			after = full / 8
+		}
 		cmd := crawl(data)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -274,27 +278,32 @@ func TestKillDuringCrawl(t *testing.T) {
 		// so make sure there is a torn tail: half an exchange appended to
 		// the dead crawler's open file, as a kill mid-write leaves it.
 		torn := tearTail(t, data)
-		// What the next crawler does first: finish the dead one's file.
-		// Then every WARC file reads strictly, record after record.
-		rec, err := capture.Recover(filepath.Join(data, "warc"))
-		if err != nil {
-			t.Fatalf("kill %d: recover: %v", i+1, err)
-		}
-		for _, r := range rec {
-			cut += r.Cut
-			if r.Tail != "" {
-				t.Errorf("kill %d: %s: damage, not a cut-short write: %s", i+1, r.File, r.Reason)
+		// The last kill's file is left to the final crawler to recover.
+		if i < kills-1 {
+			// What the next crawler does first: finish the dead one's file.
+			// Then every WARC file reads strictly, record after record.
+			rec, err := capture.Recover(filepath.Join(data, "warc"))
+			if err != nil {
+				t.Fatalf("kill %d: recover: %v", i+1, err)
 			}
-			if r.Cut < torn[r.File] {
-				t.Errorf("kill %d: %s: cut %d bytes, want at least the %d torn ones", i+1, r.File, r.Cut, torn[r.File])
+			for _, r := range rec {
+				cut += r.Cut
+				if r.Tail != "" {
+					t.Errorf("kill %d: %s: damage, not a cut-short write: %s", i+1, r.File, r.Reason)
+				}
+				if r.Cut < torn[r.File] {
+					t.Errorf("kill %d: %s: cut %d bytes, want at least the %d torn ones", i+1, r.File, r.Cut, torn[r.File])
+				}
+				delete(torn, r.File)
 			}
-			delete(torn, r.File)
-		}
-		for f := range torn {
-			t.Errorf("kill %d: %s was torn but not recovered", i+1, f)
-		}
-		if _, err := os.Stat(filepath.Join(data, "warc")); err == nil {
-			records += validateWARCs(t, filepath.Join(data, "warc"))
+			for f := range torn {
+				t.Errorf("kill %d: %s was torn but not recovered", i+1, f)
+			}
+			if _, err := os.Stat(filepath.Join(data, "warc")); err == nil {
+				records += validateWARCs(t, filepath.Join(data, "warc"))
+			}
+		} else if len(torn) == 0 {
+			t.Log("the last kill left no open file for the final crawler to recover")
 		}
 		got, stats := storedArticles(t, data, true)
 		for u, h := range committed {
