@@ -35,6 +35,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -164,7 +165,7 @@ func (w *Writer) Write(ex Exchange) (news.Capture, error) {
 	var fields bytes.Buffer
 	fields.WriteString("fetchTimeMs: " + strconv.FormatInt(ex.Duration.Milliseconds(), 10) + "\r\n")
 	for _, n := range ex.Notes {
-		fields.WriteString(n[0] + ": " + n[1] + "\r\n")
+		fields.WriteString(fieldText(n[0]) + ": " + fieldText(n[1]) + "\r\n")
 	}
 	meta, err := build(gowarc.Metadata, ex.URL, date, gowarc.ApplicationWarcFields, fields.Bytes(), respID, "")
 	if err != nil {
@@ -332,6 +333,17 @@ func (w *Writer) Close() error {
 	defer w.mu.Unlock()
 	w.closed = true
 	return w.closeFile()
+}
+
+// fieldText makes a server-given string safe as a warc-fields name or
+// value: valid UTF-8, no control characters (no line breaks).
+func fieldText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // syncDir makes a file creation or rename in dir durable.

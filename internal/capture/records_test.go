@@ -172,3 +172,24 @@ func TestWriteOddMessages(t *testing.T) {
 		})
 	}
 }
+
+func TestNotesAreSafeFields(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Open(dir, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.Write(Exchange{URL: "http://127.0.0.1:1/", Status: 200, Fetched: time.Now(), Body: []byte("x"),
+		Notes: [][2]string{{"httpTrailer", "X-T: a\r\nInjected: yes \xff\x01"}, {"transferEncoding", "chunked"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	ex, err := ReadExchange(dir, c.File, c.Offset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(ex.Metadata.Bytes, []byte("\r\nInjected")) || !bytes.Contains(ex.Metadata.Bytes, []byte("transferEncoding: chunked\r\n")) {
+		t.Errorf("metadata record: %q", ex.Metadata.Bytes)
+	}
+}
