@@ -330,6 +330,13 @@ func TestKillDuringCrawl(t *testing.T) {
 	if n := validateWARCs(t, filepath.Join(data, "warc")); n == 0 {
 		t.Error("no WARC records after the final crawl")
 	}
+	// And as a user would check it.
+	out.Reset()
+	verify := exec.Command(filepath.Join(binDir, "crawler"), "verify", "-data", data)
+	verify.Stdout, verify.Stderr = &out, &out
+	if err := verify.Run(); err != nil || !strings.Contains(out.String(), " 0 with faults") {
+		t.Errorf("crawler verify: %v\n%s", err, out.String())
+	}
 	got, stats := storedArticles(t, data, true)
 	if stats.Articles != articles || stats.Versions != articles || len(got) != articles {
 		t.Errorf("after the kills: %+v, %d URLs; want %d articles, one version each", stats, len(got), articles)
