@@ -258,6 +258,7 @@ func (w *Writer) createFile() error {
 		// dead writer's between its creation and this lock, and remove
 		// it: then start another file rather than write to a lost one.
 		if !lockedInPlace(f, path+openSuffix) {
+			removeIfSame(f, path+openSuffix) // empty: nothing is lost
 			f.Close()
 			continue
 		}
@@ -301,6 +302,17 @@ func lockedInPlace(f *os.File, path string) bool {
 	}
 	pi, err := os.Stat(path)
 	return err == nil && os.SameFile(fi, pi)
+}
+
+// removeIfSame removes path if it is still the file f.
+func removeIfSame(f *os.File, path string) {
+	fi, err := f.Stat()
+	if err != nil {
+		return
+	}
+	if pi, err := os.Stat(path); err == nil && os.SameFile(fi, pi) {
+		os.Remove(path)
+	}
 }
 
 // closeFile closes the open file and gives it its final name.

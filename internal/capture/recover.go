@@ -109,7 +109,9 @@ func recoverFile(dir, openName string) (*Recovered, error) {
 	}
 	if records == 0 {
 		r.File = ""
-		err = os.Remove(path)
+		if err = os.Remove(path); errors.Is(err, fs.ErrNotExist) {
+			err = nil // its writer, starting, gave it up meanwhile
+		}
 	} else if _, serr := os.Stat(final); serr == nil {
 		err = fmt.Errorf("%s exists already", filepath.Base(final))
 	} else {
