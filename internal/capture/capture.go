@@ -240,7 +240,9 @@ func (w *Writer) append() error {
 // createFile starts a new file, locked, with its warcinfo record. Names
 // sort by creation time and never collide: PREFIX-YYYYMMDDhhmmss-PID-NNNN.warc.gz.
 func (w *Writer) createFile() error {
-	for {
+	// Each try takes a new name; a few are plenty for the races they
+	// resolve, so running out means locks do not work here at all.
+	for range 20 {
 		w.serial++
 		name := fmt.Sprintf("%s-%s-%d-%04d.warc.gz", w.opts.Prefix, time.Now().UTC().Format("20060102150405"), os.Getpid(), w.serial)
 		path := filepath.Join(w.dir, name)
@@ -289,6 +291,7 @@ func (w *Writer) createFile() error {
 		w.infoID = info.WarcHeader().Get(gowarc.WarcRecordID)
 		return nil
 	}
+	return fmt.Errorf("capture: cannot start a WARC file in %s: its lock cannot be taken", w.dir)
 }
 
 // lockedInPlace locks f and tells whether it is still the file at path.
