@@ -89,4 +89,12 @@ func TestPublicInstance(t *testing.T) {
 	if code, hdr, _ := send("GET", "/", nil); code != 200 || !strings.Contains(hdr.Get("Content-Security-Policy"), "script-src 'self'") {
 		t.Errorf("page: %d CSP %q", code, hdr.Get("Content-Security-Policy"))
 	}
+	// What the limits and searches did shows on /metrics.
+	_, _, m := send("GET", "/metrics", nil)
+	for _, want := range []string{"riverside_store_sequence 0", "riverside_index_lag 0", `riverside_search_duration_seconds_count{outcome="ok"} 4`,
+		`riverside_http_requests_total{code="429",route="other"}`, `riverside_http_requests_total{code="403",route="other"}`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }

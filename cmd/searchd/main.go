@@ -120,6 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := metrics.New(st, idx, logger)
+	reg.WatchLag(st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,

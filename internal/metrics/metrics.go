@@ -33,6 +33,7 @@ type Registry struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	searches *prometheus.HistogramVec // search.go
 }
 
 // New registers the metrics; sources and indexed are read at each scrape.
@@ -49,7 +50,8 @@ func New(sources Sources, indexed Indexed, logger *slog.Logger) *Registry {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
 	}
-	r.reg.MustRegister(r.requests, r.duration,
+	r.searches = newSearchDuration()
+	r.reg.MustRegister(r.requests, r.duration, r.searches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&health{sources: sources, indexed: indexed, logger: logger})
 	return r

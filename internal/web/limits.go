@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"riverside/internal/index"
 	"riverside/internal/news"
 )
 
@@ -241,9 +243,22 @@ type boundedSearcher struct {
 	slots   chan struct{}
 	wait    time.Duration
 	timeout time.Duration
+	// observe, when set, is told of every search (metrics).
+	observe func(outcome string, d time.Duration)
 }
 
-func (b *boundedSearcher) Search(ctx context.Context, q news.Query) (*news.Result, error) {
+// SearchObserver is what an Observer may also implement to be told of
+// every search: its outcome (ok, bad_query, busy, timeout, cancelled,
+// error) and its time, waiting for a slot included.
+type SearchObserver interface {
+	ObserveSearch(outcome string, d time.Duration)
+}
+
+func (b *boundedSearcher) Search(ctx context.Context, q news.Query) (res *news.Result, err error) {
+	if b.observe != nil {
+		start := time.Now()
+		defer func() { b.observe(searchOutcome(err), time.Since(start)) }()
+	}
 	t := time.NewTimer(b.wait)
 	defer t.Stop()
 	select {
@@ -257,6 +272,23 @@ func (b *boundedSearcher) Search(ctx context.Context, q news.Query) (*news.Resul
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	return b.next.Search(ctx, q)
+}
+
+func searchOutcome(err error) string {
+	var qe *index.QueryError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &qe):
+		return "bad_query"
+	case errors.Is(err, errBusy):
+		return "busy"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	}
+	return "error"
 }
 
 // retryAfterSeconds renders d for a Retry-After header: whole seconds,

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -264,10 +265,25 @@ func (g *gate) Search(ctx context.Context, q news.Query) (*news.Result, error) {
 	return g.next.Search(ctx, q)
 }
 
+// searchLog records the outcomes of searches.
+type searchLog struct {
+	mu       sync.Mutex
+	outcomes map[string]int
+}
+
+func (l *searchLog) ObserveRequest(string, int, time.Duration) {}
+
+func (l *searchLog) ObserveSearch(outcome string, d time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.outcomes[outcome]++
+}
+
 func TestSearchSlots(t *testing.T) {
 	idx := realIndex(t)
 	g := &gate{next: idx, entered: make(chan struct{}, 4), release: make(chan struct{})}
-	h := New(Deps{Searcher: g, Indexed: idx, Articles: fakeStore{}, Limits: Limits{MaxSearches: 2, SearchWait: 50 * time.Millisecond}})
+	obs := &searchLog{outcomes: map[string]int{}}
+	h := New(Deps{Searcher: g, Indexed: idx, Articles: fakeStore{}, Observer: obs, Limits: Limits{MaxSearches: 2, SearchWait: 50 * time.Millisecond}})
 	var wg sync.WaitGroup
 	codes := make(chan int, 2)
 	for range 2 {
@@ -298,6 +314,15 @@ func TestSearchSlots(t *testing.T) {
 	}
 	if res, _ := do(t, h, "GET", "/api/search?q=Binjiang", "", nil); res.StatusCode != 200 {
 		t.Errorf("after release: %d, want 200", res.StatusCode)
+	}
+	// The index says what is wrong with a query; the observer hears it.
+	g.entered = make(chan struct{}, 1)
+	do(t, h, "GET", "/api/search?q=%22open", "", nil)
+	want := map[string]int{"ok": 3, "busy": 2, "bad_query": 1}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if !reflect.DeepEqual(obs.outcomes, want) {
+		t.Errorf("search outcomes %v, want %v", obs.outcomes, want)
 	}
 }
 

@@ -77,8 +77,12 @@ func New(deps Deps) http.Handler {
 	}
 	deps.Limits = deps.Limits.withDefaults()
 	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html")}
-	s.Searcher = &boundedSearcher{next: deps.Searcher, slots: make(chan struct{}, deps.Limits.MaxSearches),
+	bounded := &boundedSearcher{next: deps.Searcher, slots: make(chan struct{}, deps.Limits.MaxSearches),
 		wait: deps.Limits.SearchWait, timeout: deps.Limits.SearchTimeout}
+	if so, ok := deps.Observer.(SearchObserver); ok {
+		bounded.observe = so.ObserveSearch
+	}
+	s.Searcher = bounded
 	if deps.Limits.Rate > 0 {
 		s.clients = newClients(deps.Limits.Rate, deps.Limits.Burst)
 	}
