@@ -92,10 +92,13 @@ var (
 		"Articles stored from the source.", []string{"source"}, nil)
 	descRecent = prometheus.NewDesc("riverside_source_articles_7d",
 		"Articles first stored from the source in the last 7 days.", []string{"source"}, nil)
+	descLastPass = prometheus.NewDesc("riverside_source_last_pass",
+		"Counters of the source's last crawl pass: links discovered, pages fetched, articles new, … and failures by kind (error_extract, error_http_5xx, error_timeout, …).",
+		[]string{"source", "counter"}, nil)
 )
 
 func (h *health) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descIndexed, descLastCrawl, descLastSuccess, descFailures, descArticles, descRecent} {
+	for _, d := range []*prometheus.Desc{descIndexed, descLastCrawl, descLastSuccess, descFailures, descArticles, descRecent, descLastPass} {
 		ch <- d
 	}
 }
@@ -121,5 +124,8 @@ func (h *health) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descFailures, prometheus.GaugeValue, float64(s.ConsecutiveFailures), s.ID)
 		ch <- prometheus.MustNewConstMetric(descArticles, prometheus.GaugeValue, float64(s.ArticlesTotal), s.ID)
 		ch <- prometheus.MustNewConstMetric(descRecent, prometheus.GaugeValue, float64(s.Articles7d), s.ID)
+		for counter, n := range s.LastPass {
+			ch <- prometheus.MustNewConstMetric(descLastPass, prometheus.GaugeValue, float64(n), s.ID, counter)
+		}
 	}
 }
