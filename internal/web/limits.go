@@ -104,9 +104,9 @@ func secure(next http.Handler) http.Handler {
 	})
 }
 
-// guard applies the limits that come before routing: read-only mode, the
+// limit applies the limits that come before routing: read-only mode, the
 // per-client rate and the body size.
-func (s *server) guard(next http.Handler) http.Handler {
+func (s *server) limit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.admit(r); err != nil {
 			s.fail(w, r, err)
@@ -121,7 +121,7 @@ func (s *server) guard(next http.Handler) http.Handler {
 
 // admit decides whether r may proceed at all.
 func (s *server) admit(r *http.Request) error {
-	if s.Limits.ReadOnly && writes(r) {
+	if s.Limits.ReadOnly && closedWhenReadOnly(r) {
 		return &limitError{status: http.StatusForbidden,
 			msg: "this instance is read-only: search, articles and feeds only"}
 	}
@@ -138,18 +138,19 @@ func (s *server) admit(r *http.Request) error {
 	return nil
 }
 
-// writes tells whether r writes or exports. It goes by method and path
-// rather than by route, so that routes added later are covered: any
-// method but GET, HEAD and OPTIONS writes, and exports and subscriptions
-// (which hold webhook targets and secrets) are closed even to GET.
-func writes(r *http.Request) bool {
+// closedWhenReadOnly tells whether r writes or exports. It goes by method
+// and path rather than by route, so that routes added later are covered:
+// any method but GET, HEAD and OPTIONS writes, and exports and
+// subscriptions (API and pages: they hold webhook targets and secrets) are
+// closed even to GET. Feeds stay open.
+func closedWhenReadOnly(r *http.Request) bool {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 	default:
 		return true
 	}
 	p := strings.ToLower(r.URL.Path)
-	for _, prefix := range []string{"/api/export", "/api/subscriptions", "/api/import"} {
+	for _, prefix := range []string{"/api/export", "/api/subscriptions", "/api/import", "/subscriptions"} {
 		if p == prefix || strings.HasPrefix(p, prefix+"/") {
 			return true
 		}

@@ -23,7 +23,7 @@ func BenchmarkLimits(b *testing.B) {
 			if bc.l.Rate > 0 {
 				s.clients = newClients(bc.l.Rate, bc.l.Burst)
 			}
-			h := secure(s.guard(noop))
+			h := secure(s.limit(noop))
 			req := httptest.NewRequest("GET", "/api/search?q=x", nil)
 			for i := 0; b.Loop(); i++ {
 				req.RemoteAddr = "10.0." + strconv.Itoa(i%200) + ".1:1234"

@@ -151,6 +151,9 @@ func TestReadOnly(t *testing.T) {
 		{"PUT", "/api/search", 403},
 		{"PATCH", "/", 403},
 		{"POST", "/api/import", 403},
+		{"GET", "/subscriptions", 403},
+		{"GET", "/subscriptions/s1", 403},
+		{"GET", "/subscriptionsfoo", 404}, // a prefix of a path segment is not the path
 	} {
 		res, body := do(t, h, tt.method, tt.target, "", nil)
 		if res.StatusCode != tt.status {
@@ -225,7 +228,7 @@ func TestClientsBounded(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	s := &server{Deps: Deps{Logger: slog.New(slog.DiscardHandler), Limits: Limits{MaxBody: 64}.withDefaults()}}
-	read := s.guard(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	read := s.limit(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		if _, err := io.ReadAll(r.Body); err != nil {
 			return err
 		}

@@ -106,7 +106,7 @@ func New(deps Deps) http.Handler {
 		}
 		return errNoRoute
 	}))
-	return s.logRequests(secure(s.guard(mux)))
+	return s.logRequests(secure(s.limit(mux)))
 }
 
 // handlerFunc is a handler that reports failure by returning an error,
