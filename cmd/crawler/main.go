@@ -3,8 +3,8 @@
 //	crawler once    [-config sources.yaml] [-data data] [-source ID]   one pass, then a summary
 //	crawler run     [-config sources.yaml] [-data data]                each source on its cron schedule
 //	crawler check   [-config sources.yaml]                             validate the sources file
-//	crawler extract [-url URL] [FILE...]                               print the extraction of HTML pages
 //	crawler verify  [-data data] [-recover]                            check every WARC file strictly
+//	crawler extract [-url URL [-allow-private] [-allow-net NETS]] [FILE...]  print the extraction of HTML pages
 package main
 
 import (

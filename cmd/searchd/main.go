@@ -2,6 +2,7 @@
 // article log into the Bleve index and serves the search API and page.
 //
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
+//	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
 //
 // It is the index's only owner; the crawler writes the store, which
 // searchd reads (SQLite in WAL mode lets both run at once).
@@ -50,6 +51,7 @@ type config struct {
 	batch     int
 	poll      time.Duration
 	logFormat string
+	limits    web.Limits
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -62,6 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batch, "batch", 500, "article versions indexed per batch")
 	fs.DurationVar(&c.poll, "poll", time.Second, "pause between looks at the store once caught up")
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
+	limitFlags(fs, &c.limits)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -76,6 +79,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("-log %q: want text or json", c.logFormat)
+	}
+	if err := checkLimits(c.limits); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -115,6 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := metrics.New(st, idx, logger)
+	reg.WatchLag(st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,
@@ -125,11 +132,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Observer: reg,
 			Logger:   logger,
 			Captures: capture.Reader{Dir: filepath.Join(c.dataDir, "warc")},
+			Limits:   c.limits,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 
