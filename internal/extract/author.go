@@ -528,42 +528,62 @@ func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 		return v
 	}
 	head := firstHeadline(heads)
-	if v := leadBylines(full, head, paras); v != "" {
-		return v
+	on := lm.off.on
+	if on(RuleAuthorLead) {
+		if v := leadBylines(full, head, paras); v != "" {
+			return v
+		}
 	}
 	if v := cleanAuthor(lm.author); v != "" {
 		return chineseNames(v)
 	}
-	if v := reporters(paras); v != "" {
-		return v
-	}
-	if v := tailByline(paras); v != "" {
-		return v
-	}
-	if v := labelledAuthor(labelled); v != "" {
-		return v
-	}
-	if v := footerAuthor(full); v != "" {
-		return v
-	}
-	if v := nearTitleByline(full, head); v != "" {
-		return v
-	}
-	if v := leadName(full, head, paras, title); v != "" {
-		return v
-	}
-	if v := cleanAuthor(ld.author); v != "" {
-		return v
-	}
-	for _, k := range authorKeys {
-		if v := cleanAuthor(meta[k]); v != "" && !strings.Contains(v, "/") {
+	if on(RuleAuthorLead) {
+		if v := reporters(paras); v != "" {
 			return v
 		}
 	}
-	if byline != "" {
+	if on(RuleAuthorTail) {
+		if v := tailByline(paras); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorLabel) {
+		if v := labelledAuthor(labelled); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorFooter) {
+		if v := footerAuthor(full); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorLead) {
+		if v := nearTitleByline(full, head); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorLeadName) {
+		if v := leadName(full, head, paras, title); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorMeta) {
+		if v := cleanAuthor(ld.author); v != "" {
+			return v
+		}
+		for _, k := range authorKeys {
+			if v := cleanAuthor(meta[k]); v != "" && !strings.Contains(v, "/") {
+				return v
+			}
+		}
+	}
+	if byline != "" && on(RuleAuthorElement) {
 		return byline
 	}
-	return creditedAuthor(labelled)
+	if on(RuleAuthorCredit) {
+		return creditedAuthor(labelled)
+	}
+	return ""
 }
 
 // labelledAuthor reads the first "作者：…" value of the page's info lines.

@@ -225,7 +225,7 @@ func candidateScore(n *html.Node, s *stats) float64 {
 
 // chooseContent picks the element that holds the article and those of its
 // siblings that continue it.
-func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
+func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*html.Node {
 	var best *html.Node
 	bestScore := 0.0
 	for n, s := range st {
@@ -250,7 +250,7 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	// Stories cut into many small boxes (one card per paragraph) leave
 	// each box a modest score; an ancestor that holds several of them
 	// with little link text is the story.
-	for a, level := best.Parent, 1; a != nil && level <= 3; a, level = a.Parent, level+1 {
+	for a, level := best.Parent, 1; off.on(RuleAncestorClimb) && a != nil && level <= 3; a, level = a.Parent, level+1 {
 		as, bs := st[a], st[best]
 		if as == nil || a.DataAtom == atom.Body || a.DataAtom == atom.Html {
 			break
@@ -263,10 +263,15 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	if best.DataAtom == atom.Body || best.Parent == nil {
 		return []*html.Node{best}
 	}
-	if first := firstOfSeries(root, best, st); first != nil {
-		// A blog's front page or a forum thread: the first entry is the
-		// article, the rest are older posts or replies.
-		return []*html.Node{first}
+	if off.on(RuleSeries) {
+		if first := firstOfSeries(root, best, st); first != nil {
+			// A blog's front page or a forum thread: the first entry is
+			// the article, the rest are older posts or replies.
+			return []*html.Node{first}
+		}
+	}
+	if !off.on(RuleSiblings) {
+		return []*html.Node{best}
 	}
 	// Siblings that continue the article: other strong containers, and
 	// paragraphs that the template put next to the main one.
@@ -277,7 +282,7 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	// Templates wrap each block of a story in its own box ("block-text"
 	// inside "article__block"): the siblings to look at are those of the
 	// outermost box that holds nothing but the chosen element.
-	for p := best.Parent; p.Parent != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html &&
+	for p := best.Parent; off.on(RuleWrapperClimb) && p.Parent != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html &&
 		soleTextChild(p, best, st); p = best.Parent {
 		best = p
 	}

@@ -268,11 +268,17 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if near {
 		add(labelled, true)
 	}
-	for _, d := range lm.dates {
-		add(firstDate(d))
+	if lm.off.on(RuleDateLines) {
+		for _, d := range lm.dates {
+			add(firstDate(d))
+		}
 	}
-	urlT, urlOK := urlDate(pageURL)
-	if t, ok := nearTitleDate(full, heads); ok {
+	var urlT time.Time
+	urlOK := false
+	if lm.off.on(RuleDateURL) {
+		urlT, urlOK = urlDate(pageURL)
+	}
+	if t, ok := nearTitleDate(full, heads); ok && lm.off.on(RuleDateNearTitle) {
 		// An unlabelled date near the headline may belong to a widget:
 		// trust it when the URL agrees or says nothing.
 		if !urlOK || absDays(t, urlT) <= 2 {
@@ -282,7 +288,9 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if !near {
 		add(labelled, !labelled.IsZero())
 	}
-	add(reprintDate(paras))
+	if lm.off.on(RuleDateReprint) {
+		add(reprintDate(paras))
+	}
 	add(urlT, urlOK)
 	if len(cands) == 0 {
 		return time.Time{}

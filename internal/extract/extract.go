@@ -52,6 +52,31 @@ type Page struct {
 	// in order; empty if none.
 	Next    []string
 	Charset string
+	// Method says which path found the body: one of the Method
+	// constants, "" when the page has no article text.
+	Method string
+}
+
+// How the body was found, most specific first; the fallbacks run only
+// when the main path yields no text.
+const (
+	MethodSelector     = "selector"      // the source's configured body selector
+	MethodHanweb       = "hanweb"        // the Hanweb CMS content markers
+	MethodStructured   = "structured"    // itemprop=articleBody or the page's one <article>
+	MethodScored       = "scored"        // paragraph scoring over the pruned page
+	MethodJSONLD       = "json-ld"       // fallback: JSON-LD articleBody
+	MethodLargestBlock = "largest-block" // fallback: the largest text block of the unpruned page
+	MethodDescription  = "description"   // last resort: the page's description meta
+)
+
+// Options tune one extraction.
+type Options struct {
+	// Selectors, when non-empty, replace the automatic choice of the
+	// corresponding field.
+	Selectors news.Selectors
+	// Off switches rule families off; the zero value runs them all. Only
+	// the extraction benchmark needs it.
+	Off RuleSet
 }
 
 // Extract reads one HTML page. contentType is the HTTP Content-Type
@@ -60,6 +85,12 @@ type Page struct {
 // choice of the corresponding field. It fails only when the input is not
 // HTML or carries no text at all.
 func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page, error) {
+	return ExtractWith(raw, contentType, pageURL, Options{Selectors: sel})
+}
+
+// ExtractWith is Extract with options.
+func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, error) {
+	sel, off := opt.Selectors, opt.Off
 	text, cs := charset.Decode(raw, contentType)
 	if !looksHTML(text) {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNotHTML)
@@ -94,9 +125,14 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 		doc.Find(sel.Body).Each(func(_ int, s *goquery.Selection) {
 			content = append(content, s.Nodes...)
 		})
+		if content != nil {
+			p.Method = MethodSelector
+		}
 	}
-	if content == nil {
-		content = hanwebContent(root)
+	if content == nil && off.on(RuleHanweb) {
+		if content = hanwebContent(root); content != nil {
+			p.Method = MethodHanweb
+		}
 	}
 	// One measure of the unpruned page serves the text shares that guard
 	// pruning and the path to its strongest paragraph cluster.
@@ -110,18 +146,29 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 	if total == 0 && textOf(root) == "" {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)
 	}
-	prune(root, st0, total, protectedPath(st0))
+	var protect map[*html.Node]bool
+	if off.on(RuleProtectPath) {
+		protect = protectedPath(st0)
+	}
+	prune(root, st0, total, protect, off)
 	st := measure(root)
+	if content == nil && off.on(RuleStructured) {
+		if content = structuredContent(root, st); content != nil {
+			p.Method = MethodStructured
+		}
+	}
 	if content == nil {
-		content = chooseContent(root, st)
+		content = chooseContent(root, st, off)
+		p.Method = MethodScored
 	}
-	r := renderer{st: st, dropHeadline: true}
-	for _, n := range content {
-		r.render(n, false)
-		r.flush()
+	lm := lineMeta{off: off}
+	paras := renderBody(content, st, p.Title, &lm)
+	if len(paras) == 0 {
+		// The main path found no body: the page may still carry its
+		// article in JSON-LD, in one large block that the pruning took
+		// for furniture, or, last, in its description.
+		paras, p.Method = fallbackBody(text, ld, meta, p.Title, &lm)
 	}
-	var lm lineMeta
-	paras := cleanParas(r.paras, p.Title, &lm)
 	p.Text = strings.Join(paras, "\n\n")
 
 	heads := headlines(full, p.Title)
@@ -245,13 +292,16 @@ type jsonPage struct {
 	Source    string `json:"source"`
 	Lang      string `json:"lang"`
 	Text      string `json:"text"`
+	// Method is additive to the contract: which path found the body.
+	Method string `json:"method,omitempty"`
 }
 
 // JSON returns the `crawler extract` contract object:
 // {"url","title","published","author","source","lang","text"}; published
-// is RFC 3339 (+08:00 when the page gave no zone), "" when unknown.
+// is RFC 3339 (+08:00 when the page gave no zone), "" when unknown; an
+// extra "method" field says which path found the body.
 func (p *Page) JSON() ([]byte, error) {
-	j := jsonPage{URL: p.URL, Title: p.Title, Author: p.Author, Source: p.Source, Lang: p.Lang, Text: p.Text}
+	j := jsonPage{URL: p.URL, Title: p.Title, Author: p.Author, Source: p.Source, Lang: p.Lang, Text: p.Text, Method: p.Method}
 	if !p.Published.IsZero() {
 		j.Published = p.Published.Format(time.RFC3339)
 	}
