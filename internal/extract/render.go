@@ -18,7 +18,7 @@ type renderer struct {
 	// dropJunk drops link lists and link-heavy blocks (junk).
 	dropJunk bool
 	paras    []string
-	cur          strings.Builder
+	cur      strings.Builder
 	// space records white space seen but not yet written, so that runs
 	// fold into one and none is left at a line end.
 	space  bool
