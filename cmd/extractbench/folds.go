@@ -77,6 +77,7 @@ func heldOutScores(stdout, stderr io.Writer, pages []benchPage, base []scored, o
 	}
 	sort.Strings(sites)
 	held := make([]scored, len(pages))
+	offOf := make([]extract.RuleSet, len(pages))
 	offCount := make([]int, len(rules))
 	for _, site := range sites {
 		test := bySite[site]
@@ -111,13 +112,21 @@ func heldOutScores(stdout, stderr io.Writer, pages []benchPage, base []scored, o
 		}
 		res := cache.get(offSet())
 		for _, i := range test {
-			held[i] = res[i]
+			held[i], offOf[i] = res[i], offSet()&^off0
 		}
 		for _, c := range cands {
 			offCount[c.i]++
 		}
 	}
 	fmt.Fprintf(stderr, "held-out: %d sites, %d rule sets run\n", len(sites), len(cache.runs))
+	for i, h := range held {
+		b := base[i]
+		if h.page != b.page || h.meta.authorOK != b.meta.authorOK || h.meta.dateOK != b.meta.dateOK {
+			fmt.Fprintf(stderr, "  held out %s (%s): F1 %.3f -> %.3f, author %v -> %v, date %v -> %v; off: %s\n",
+				pages[i].name, pages[i].site, b.page.F1(), h.page.F1(), b.meta.authorOK, h.meta.authorOK,
+				b.meta.dateOK, h.meta.dateOK, offOf[i])
+		}
+	}
 	res := summarize(held)
 	fmt.Fprintf(stdout, "held-out (leave one site out of %d, rules chosen on the others): F1 %.3f precision %.3f recall %.3f files %d\n",
 		len(sites), res.F1, res.Precision, res.Recall, res.Files)

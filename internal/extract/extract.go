@@ -146,11 +146,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	if total == 0 && textOf(root) == "" {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)
 	}
-	var protect map[*html.Node]bool
-	if off.on(RuleProtectPath) {
-		protect = protectedPath(st0)
-	}
-	prune(root, st0, total, protect, off)
+	prune(root, st0, total, protectedPath(st0), off)
 	st := measure(root)
 	if content == nil && off.on(RuleStructured) {
 		if content = structuredContent(root, st); content != nil {

@@ -24,11 +24,13 @@ const (
 	// a single <article> whose text the paragraph scoring also backs.
 	RuleStructured
 	// RuleNamePrune removes elements whose class or id names them as
-	// furniture (share, related, sidebar, …).
+	// furniture (share, related, sidebar, …), or that the page hides,
+	// except on the way down to the strongest paragraph cluster: a name
+	// cannot make furniture of the element that holds the article
+	// ("container penci_sidebar", "ql_detailbro_content
+	// qgl_fontsize_box"). The guard is part of the rule, since it only
+	// matters where the rule runs.
 	RuleNamePrune
-	// RuleProtectPath shields the way down to the strongest paragraph
-	// cluster from name pruning.
-	RuleProtectPath
 	// RuleFurnitureHeading drops sections headed "Related posts" and the
 	// like, whatever their size.
 	RuleFurnitureHeading
@@ -106,7 +108,6 @@ var ruleNames = [numRules]string{
 	RuleHanweb:           "hanweb",
 	RuleStructured:       "structured",
 	RuleNamePrune:        "name-prune",
-	RuleProtectPath:      "protect-path",
 	RuleFurnitureHeading: "furniture-heading",
 	RuleSeries:           "series",
 	RuleAncestorClimb:    "ancestor-climb",
