@@ -35,7 +35,7 @@ func cleanAuthor(s string) string {
 		return ""
 	}
 	if editorCode.MatchString(s) || vendorAuthor.MatchString(s) || notAuthorText.MatchString(s) ||
-		noAuthor.MatchString(s) || strings.HasPrefix(s, "@") {
+		noAuthor.MatchString(s) || strings.HasPrefix(s, "@") || (allHan(s) && orgName(s)) {
 		return ""
 	}
 	return s
@@ -252,6 +252,18 @@ var compoundSurnames = []string{"欧阳", "司马", "上官", "诸葛", "东方"
 // byline prints it: 新华社, 千龙网, 云南日报, 区经信局, 冠县.
 const orgEndings = "社报网台局委厅部办院会站处所馆司团校区县市省镇乡村街路组队室科股刊栏频道讯电稿库"
 
+// Endings of organisations and departments of two characters, which a
+// byline's name slot may hold instead of a person ("作者：市政府办公厅",
+// "来源：信息中心").
+var orgSuffix = regexp.MustCompile(`(?:中心|政府|公司|集团|协会|学会|大学|学院|中学|小学|医院|银行|法院|公安|新闻|在线|频道|工作室|编辑部|杂志|周刊|日报|晚报|商报|时报)$`)
+
+// orgName reports whether a name slot holds an organisation, a site or a
+// department rather than a person: it ends the way their names end.
+func orgName(n string) bool {
+	last, _ := utf8.DecodeLastRuneInString(n)
+	return strings.ContainsRune(orgEndings, last) || orgSuffix.MatchString(n)
+}
+
 // Short words that start with a surname character but are no names.
 var notNames = map[string]bool{
 	"原创": true, "原文": true, "全文": true, "全文完": true, "高清": true, "文章": true, "文化": true,
@@ -333,19 +345,19 @@ var authorRoles = wordSet("特约记者", "实习记者", "见习记者", "首�
 // like names (personName). It returns nil for anything else.
 func bylineNames(ln string, bare bool) []string {
 	ln = strings.TrimFunc(ln, func(r rune) bool {
-		return isSpace(r) || strings.ContainsRune("□■●◆◇○★☆·•—－-–…【】[]（）()<>《》「」『』", r)
+		return isSpace(r) || strings.ContainsRune("□■●◆◇○★☆·•—－-–…【】[]（）()<>《》「」『』丨", r)
 	})
 	if ln == "" || utf8.RuneCountInString(ln) > 60 {
 		return nil
 	}
 	ln = joinPadded(ln)
 	tokens := strings.FieldsFunc(ln, func(r rune) bool {
-		return isSpace(r) || strings.ContainsRune("、，,/／|｜:：;；", r)
+		return isSpace(r) || strings.ContainsRune("、，,/／|｜丨:：;；", r)
 	})
 	var names, pending []string
 	role, seenRole := "", false // "" before any role; "author" or "other"
 	name := func(n string) bool {
-		if !bylineName.MatchString(n) || noAuthor.MatchString(n) {
+		if !bylineName.MatchString(n) || noAuthor.MatchString(n) || orgName(n) {
 			return false
 		}
 		switch role {
@@ -364,6 +376,12 @@ func bylineNames(ln string, bare bool) []string {
 		case strings.HasSuffix(t, "报道") || strings.HasPrefix(t, "发自"):
 			// "山东冠县报道": where the reporter filed from ends the byline.
 			return bylineResult(names, pending, bare, seenRole)
+		case (t == "文" || t == "文字") && role == "" && len(pending) > 0:
+			// "张三/文 李四/摄": the role follows the names it credits,
+			// and the names after it wait for their own.
+			names = append(names, pending...)
+			pending, seenRole = nil, true
+			continue
 		case t == "文" || t == "文字":
 			role, seenRole = "author", true
 			continue
@@ -503,6 +521,8 @@ var (
 	authorLabel = regexp.MustCompile(`(?:^|[^\p{Han}]|本文)(?:作\s*者|记\s*者|撰\s*稿\s*人?|撰\s*文|执\s*笔\s*人?|文)\s*[:：]\s*`)
 	// "编辑：山石", "【编辑:刘欢】": the plain editor label, not 责任编辑.
 	editorLabel = regexp.MustCompile(`(?:^|[^\p{Han}])编\s*辑\s*[:：]\s*`)
+	// "责任编辑：王五", "【责编：王五】": the desk editor, credited last.
+	chiefEditorLabel = regexp.MustCompile(`(?:责任编辑|责编)\s*[:：]\s*`)
 	// The issuing body of an official document (信息公开 tables).
 	issuerLabel = regexp.MustCompile(`(?:发文机关|发文单位)\s*[:：]\s*`)
 	// Blog and forum footers that name the poster and the time:
@@ -702,7 +722,7 @@ func titlePart(title, name string) bool {
 // editor ("编辑：山石"), a source that is a person's name ("来源: 尹娟"),
 // the issuing body of an official document ("发文机关：吉林省人民政府").
 func creditedAuthor(labelled []string) string {
-	var editor, source, issuer string
+	var editor, source, issuer, chief string
 	for _, ln := range labelled {
 		if len(ln) > 480 || !hasHan(ln) {
 			continue
@@ -710,6 +730,11 @@ func creditedAuthor(labelled []string) string {
 		if editor == "" && strings.Contains(ln, "辑") {
 			if v := authorValue(ln, editorLabel); v != "" && allHanNames(v) {
 				editor = v
+			}
+		}
+		if chief == "" && (strings.Contains(ln, "责任编辑") || strings.Contains(ln, "责编")) {
+			if v := labelValue(ln, chiefEditorLabel); personNames(v) {
+				chief = v
 			}
 		}
 		if source == "" && mayHaveSourceLabel(ln) {
@@ -723,12 +748,27 @@ func creditedAuthor(labelled []string) string {
 			}
 		}
 	}
-	for _, v := range []string{editor, source, issuer} {
+	for _, v := range []string{editor, source, issuer, chief} {
 		if v != "" {
 			return v
 		}
 	}
 	return ""
+}
+
+// personNames reports whether v is one to three space-separated names
+// that each pass personName.
+func personNames(v string) bool {
+	f := strings.Fields(v)
+	if len(f) == 0 || len(f) > 3 {
+		return false
+	}
+	for _, n := range f {
+		if !personName(joinPadded(n)) {
+			return false
+		}
+	}
+	return true
 }
 
 // allHanNames reports whether v is space-separated Han names.
