@@ -25,9 +25,11 @@ import (
 //     that changes nothing there is switched off: it was written for
 //     pages that are not in the training part.
 //  2. Families that are redundant with each other (two rules finding the
-//     same byline) each look useless alone; if switching all the useless
-//     ones off together lowers the training objective, they are put back
-//     one by one, the least harmful first, until it no longer does.
+//     same byline) each look useless alone. If switching all the useless
+//     ones off together lowers the training objective, they are switched
+//     off one at a time instead, the most harmful first (then in rule
+//     order), each only if the training objective stays at least as high
+//     as with every rule on.
 //  3. The held-out site's pages are extracted with the families chosen,
 //     and scored.
 //
@@ -98,7 +100,6 @@ func heldOutScores(stdout, stderr io.Writer, pages []benchPage, base []scored, o
 				cands = append(cands, cand{i, g})
 			}
 		}
-		// Most harmful first: the last ones are put back first.
 		sort.SliceStable(cands, func(a, b int) bool { return cands[a].gain < cands[b].gain })
 		offSet := func() extract.RuleSet {
 			s := off0
@@ -107,8 +108,15 @@ func heldOutScores(stdout, stderr io.Writer, pages []benchPage, base []scored, o
 			}
 			return s
 		}
-		for len(cands) > 0 && objective(pick(cache.get(offSet()), train)) < baseObj-1e-12 {
-			cands = cands[:len(cands)-1]
+		if objective(pick(cache.get(offSet()), train)) < baseObj-1e-12 {
+			all := cands
+			cands = nil
+			for _, c := range all {
+				cands = append(cands, c)
+				if objective(pick(cache.get(offSet()), train)) < baseObj-1e-12 {
+					cands = cands[:len(cands)-1]
+				}
+			}
 		}
 		res := cache.get(offSet())
 		for _, i := range test {

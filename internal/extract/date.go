@@ -264,7 +264,13 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if !ld.published.IsZero() {
 		add(ld.published, true)
 	}
-	labelled, near := labelledPubDate(full, firstHeadline(heads))
+	head := firstHeadline(heads)
+	if head < 0 {
+		// No line repeats the title: the body's first line stands in
+		// for the headline, since the info line sits just above it.
+		head = bodyStart(full, paras)
+	}
+	labelled, near := labelledPubDate(full, head)
 	if near {
 		add(labelled, true)
 	}
@@ -309,7 +315,9 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 }
 
 // headlines returns the indexes of the lines that repeat the title, in
-// order; Extract finds them once for the date and author rules.
+// order; Extract finds them once for the date and author rules. When no
+// line repeats it whole, the first line that opens it (a headline set on
+// several lines) stands for it.
 func headlines(lines []string, title string) []int {
 	nt := normalizeTitle(title)
 	if nt == "" {
@@ -321,7 +329,35 @@ func headlines(lines []string, title string) []int {
 			heads = append(heads, i)
 		}
 	}
-	return heads
+	if heads != nil {
+		return heads
+	}
+	tn := utf8.RuneCountInString(nt)
+	for i, ln := range lines {
+		if len(ln) > len(title)+16 || strings.ContainsAny(ln, ":：|") {
+			continue
+		}
+		nl := normalizeTitle(ln)
+		if n := utf8.RuneCountInString(nl); n >= 6 && 5*n >= 2*tn && strings.HasPrefix(nt, nl) {
+			return []int{i}
+		}
+	}
+	return nil
+}
+
+// bodyStart is the index of the page line that opens the body, or -1.
+func bodyStart(full, paras []string) int {
+	first := paraLines(paras, 1)
+	if len(first) == 0 {
+		return -1
+	}
+	for i, ln := range full {
+		if ln == first[0] {
+			// The line above the body plays the headline's part.
+			return i - 1
+		}
+	}
+	return -1
 }
 
 // firstHeadline is the index of the first headline line, or -1.
@@ -341,9 +377,14 @@ const nearHeadline = 12
 // "相关新闻" lists and footers further down carry their own dates), else
 // the first on the page. near is false when the date found is far from a
 // known headline.
+//
+// The date an official document was signed (成文日期) is taken only when
+// no other labelled date is found: the page's publication date is the
+// one a reader sees it by.
 func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 	first := time.Time{}
 	firstIdx := -1
+	var signed time.Time
 	for i, ln := range lines {
 		if len(ln) > 600 || !mayHavePubLabel(ln) {
 			continue
@@ -353,6 +394,12 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 		}
 		v, ok := lineDate(ln)
 		if !ok {
+			continue
+		}
+		if signedDate(ln) {
+			if signed.IsZero() {
+				signed = v
+			}
 			continue
 		}
 		if head < 0 {
@@ -365,7 +412,23 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 			first, firstIdx = v, i
 		}
 	}
+	if firstIdx < 0 && !signed.IsZero() {
+		return signed, head < 0
+	}
 	return first, false
+}
+
+// signedDate reports whether a line's only date label is 成文日期/成文时间.
+func signedDate(ln string) bool {
+	if !strings.Contains(ln, "成文") {
+		return false
+	}
+	for _, w := range []string{"发布", "发表", "更新", "发文日期", "发稿"} {
+		if strings.Contains(ln, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // mayHavePubLabel is a cheap guard before pubLabel: every label holds one

@@ -157,6 +157,11 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		content = chooseContent(root, st, off)
 		p.Method = MethodScored
 	}
+	if p.Method != MethodSelector && off.on(RuleStandfirst) {
+		if sf := standfirst(content, st, p.Title); sf != nil {
+			content = append([]*html.Node{sf}, content...)
+		}
+	}
 	lm := lineMeta{off: off}
 	paras := renderBody(content, st, p.Title, &lm)
 	if len(paras) == 0 {

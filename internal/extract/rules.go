@@ -44,6 +44,9 @@ const (
 	RuleWrapperClimb
 	// RuleSiblings joins the chosen element's siblings that continue it.
 	RuleSiblings
+	// RuleStandfirst keeps the summary line printed between the headline
+	// and the body (standfirst, 摘要, 导语).
+	RuleStandfirst
 	// RuleJunk drops link lists and link-heavy blocks inside the body.
 	RuleJunk
 	// RuleDropH1 drops a leading <h1> (the headline) from the body.
@@ -113,6 +116,7 @@ var ruleNames = [numRules]string{
 	RuleAncestorClimb:    "ancestor-climb",
 	RuleWrapperClimb:     "wrapper-climb",
 	RuleSiblings:         "siblings",
+	RuleStandfirst:       "standfirst",
 	RuleJunk:             "junk",
 	RuleDropH1:           "drop-h1",
 	RuleTailStart:        "tail-start",
