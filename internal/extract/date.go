@@ -265,12 +265,16 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 		add(ld.published, true)
 	}
 	head := firstHeadline(heads)
+	var labelled time.Time
+	near := false
 	if head < 0 {
-		// No line repeats the title: the body's first line stands in
-		// for the headline, since the info line sits just above it.
-		head = bodyStart(full, paras)
+		// No line repeats the title: the info line sits just above the
+		// body, so the labelled date nearest above it is the article's.
+		labelled, near = labelledAbove(full, bodyStart(full, paras))
 	}
-	labelled, near := labelledPubDate(full, head)
+	if !near {
+		labelled, near = labelledPubDate(full, head)
+	}
 	if near {
 		add(labelled, true)
 	}
@@ -353,11 +357,37 @@ func bodyStart(full, paras []string) int {
 	}
 	for i, ln := range full {
 		if ln == first[0] {
-			// The line above the body plays the headline's part.
-			return i - 1
+			return i
 		}
 	}
 	return -1
+}
+
+// labelledAbove finds the labelled publication date on the lines just
+// above line i, nearest first (成文日期 only when no other is there).
+func labelledAbove(lines []string, i int) (time.Time, bool) {
+	if i <= 0 {
+		return time.Time{}, false
+	}
+	var signed time.Time
+	for j := i - 1; j >= 0 && j >= i-nearHeadline; j-- {
+		ln := lines[j]
+		if len(ln) > 600 || !mayHavePubLabel(ln) {
+			continue
+		}
+		if ln = normDigits(ln); !hasDigitRun(ln) || notPubLine.MatchString(ln) {
+			continue
+		}
+		if v, ok := lineDate(ln); ok {
+			if !signedDate(ln) {
+				return v, true
+			}
+			if signed.IsZero() {
+				signed = v
+			}
+		}
+	}
+	return signed, !signed.IsZero()
 }
 
 // firstHeadline is the index of the first headline line, or -1.
