@@ -201,7 +201,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n <= 40 && on(RuleActionLines) && pagerLine.MatchString(strings.ToLower(ln)) {
 		return true
 	}
-	if n <= 30 && on(RuleActionLines) && actionLine.MatchString(strings.ToLower(ln)) {
+	if n <= 30 && on(RuleActionLines) && (actionLine.MatchString(strings.ToLower(ln)) || toolbarLine(ln)) {
 		return true
 	}
 	if on(RuleSiteLines) && mayEndLMS(ln) && fontToggle.MatchString(ln) {
@@ -260,6 +260,13 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		}
 		return true
 	}
+	if n < 40 && on(RuleBylineLines) && hasHan(ln) && creditLine(ln) {
+		// "文丨陈思远", "编辑丨赵一鸣", "张三/文 李四/摄": credits, not prose.
+		if names := bylineNames(ln, false); names != nil && m.author == "" {
+			m.author = strings.Join(names, " ")
+		}
+		return true
+	}
 	if atStart && n < 100 && on(RuleBylineLines) {
 		if sm := bylineLine.FindStringSubmatch(ln); sm != nil && !endsSentence(ln) {
 			if m.author == "" {
@@ -285,6 +292,55 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		return true
 	}
 	return false
+}
+
+// Words of the print/font/share toolbars and the like buttons that
+// Chinese article templates print around the body.
+var toolbarWords = wordSet("打印", "字体", "字号", "放大", "正常", "缩小", "大", "中", "小", "默认", "关闭", "关闭窗口",
+	"收藏", "分享", "分享到", "纠错", "我要纠错", "返回顶部", "图集", "点赞", "赞", "+1", "扫一扫", "微信", "微博",
+	"qq", "qq空间", "print", "email", "share", "tweet", "a+", "a-", "end")
+
+// toolbarLine reports whether a short line is made only of toolbar words
+// ("打印 字体： 放大 正常 缩小", "图集", "+1").
+func toolbarLine(ln string) bool {
+	words := strings.FieldsFunc(strings.ToLower(ln), func(r rune) bool {
+		return isSpace(r) || strings.ContainsRune("|｜:：[]【】()（）/", r)
+	})
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if !toolbarWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// creditLine reports whether a short line is only credits: role words
+// (文, 编辑, 摄影, 记者 …) and names, at least one of each, joined by
+// bars, slashes or spaces.
+func creditLine(ln string) bool {
+	tokens := strings.FieldsFunc(ln, func(r rune) bool {
+		return isSpace(r) || strings.ContainsRune("、，,/／|｜丨:：;；", r)
+	})
+	roles, names := 0, 0
+	for _, t := range tokens {
+		switch {
+		case t == "文" || t == "图" || t == "摄" || t == "文字" || t == "供图" || t == "视频":
+			roles++
+		case bylineRole.MatchString(t):
+			if m := bylineRole.FindStringSubmatch(t); m[1] != "" || m[3] != "" {
+				return false // "本报记者" and the like are reporterOnly's
+			}
+			roles++
+		case bylineName.MatchString(t) && personName(joinPadded(t)):
+			names++
+		default:
+			return false
+		}
+	}
+	return roles > 0 && names > 0
 }
 
 // mayEndLMS is a cheap test before fontToggle: the line ends in "S" after

@@ -159,7 +159,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	}
 	if p.Method != MethodSelector && off.on(RuleStandfirst) {
 		if sf := standfirst(content, st, p.Title); sf != nil {
-			content = append([]*html.Node{sf}, content...)
+			content = append(sf, content...)
 		}
 	}
 	lm := lineMeta{off: off}

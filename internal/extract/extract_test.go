@@ -432,6 +432,10 @@ func TestCleanInfoLines(t *testing.T) {
 		{"会议指出：2023年以来，全区经济运行持续回升向好。", false},
 		{"Advertisement", true},
 		{"DON'T MISS", true},
+		{"打印 字体： 放大 正常 缩小", true},
+		{"图集", true},
+		{"+1", true},
+		{"中国", false},
 	}
 	for _, tt := range tests {
 		var m lineMeta

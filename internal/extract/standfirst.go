@@ -9,48 +9,71 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// standfirst returns the summary that templates print between the
-// headline and the body ("standfirst", "dek", 摘要, 导语), outside the
-// element chosen as the body. Of the blocks of text above the body,
-// nearest first, it is the first that reads as prose (a clause mark or a
-// sentence end, no links, not repeating the body's opening), provided the
-// headline comes right above it (past short info lines: dates, "来源："
-// labels) or its class names it a summary. Nil when there is none.
-func standfirst(content []*html.Node, st map[*html.Node]*stats, title string) *html.Node {
+// standfirst returns what templates print between the headline and the
+// body, outside the element chosen as the body: a subtitle (a heading
+// under the headline) and a summary ("standfirst", "dek", 摘要, 导语), in
+// document order. Of the blocks of text above the body, nearest first,
+// info lines (dates, "来源：" labels, bylines) are passed over; a summary
+// must read as prose (a clause mark or a sentence end, no links, not
+// repeating the body's opening). They count only when the headline comes
+// next above them, or when their class or label names them a summary.
+func standfirst(content []*html.Node, st map[*html.Node]*stats, title string) []*html.Node {
 	if len(content) == 0 {
 		return nil
 	}
 	nt := normalizeTitle(title)
-	above := blocksAbove(content[0], st, 6)
-	var cand *html.Node
-	for _, b := range above {
+	bodyStart := normalizeTitle(firstRunes(textOf(content[0]), 60))
+	var found []*html.Node // nearest first
+	named, prose := false, 0
+	for _, b := range blocksAbove(content[0], st, 6) {
 		t := textOf(b)
 		nr := utf8.RuneCountInString(t)
-		switch {
-		case isHeadlineTag(b.DataAtom) || nt != "" && strings.Contains(normalizeTitle(t), nt):
-			return cand // the headline: cand (if any) lies between it and the body
-		case cand != nil:
-			if infoLine(t, nr) {
-				continue // an info line between headline and standfirst
-			}
-			return nil
-		case infoLine(t, nr) && !summaryLabel(t):
-			continue // an info line between standfirst and body
-		}
 		s := st[b]
-		if nr < 15 || nr > 400 || s.link > 0 || isBoilerplateName(classID(b)) || (!endsSentence(t) && s.punct == 0) {
+		switch {
+		case b.DataAtom == atom.H1 || nt != "" && strings.Contains(normalizeTitle(t), nt):
+			return reversed(found) // the headline
+		case infoLine(t, nr) && !summaryLabel(t):
+			continue
+		case s.link > 0 || isBoilerplateName(classID(b)):
+			return nil
+		case isSubheading(b) && nr >= 4 && nr <= 100:
+			found = append(found, b)
+			continue
+		}
+		if nr < 15 || nr > 400 || (!endsSentence(t) && s.punct == 0) || prose > 0 {
 			return nil
 		}
-		bodyStart := normalizeTitle(firstRunes(textOf(content[0]), 60))
 		if bodyStart != "" && strings.HasPrefix(normalizeTitle(t), bodyStart) {
 			return nil // the body's first paragraph printed twice
 		}
-		if isSummaryName(classID(b)) || summaryLabel(t) {
-			return b
-		}
-		cand = b
+		prose++
+		named = named || isSummaryName(classID(b)) || summaryLabel(t)
+		found = append(found, b)
+	}
+	if named {
+		return reversed(found)
 	}
 	return nil
+}
+
+// isSubheading reports whether an element is set as a subtitle: a
+// second-level heading or a block whose class says so.
+func isSubheading(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H2, atom.H3, atom.H4:
+		return true
+	}
+	name := classID(n)
+	return strings.Contains(name, "subtitle") || strings.Contains(name, "sub-title") || strings.Contains(name, "subhead") ||
+		strings.Contains(name, "fbt") || strings.Contains(name, "futi")
+}
+
+func reversed(nodes []*html.Node) []*html.Node {
+	out := make([]*html.Node, len(nodes))
+	for i, n := range nodes {
+		out[len(nodes)-1-i] = n
+	}
+	return out
 }
 
 // blocksAbove lists up to max elements with text that precede n in the
@@ -101,10 +124,6 @@ func infoLine(t string, nr int) bool {
 }
 
 var infoOpening = regexp.MustCompile(`(?i)^(?:posted|published|updated|by|written by)\b|^(?:作者|记者|来源|发布|编辑|文\s*[/／丨|])`)
-
-func isHeadlineTag(a atom.Atom) bool {
-	return a == atom.H1 || a == atom.H2 || a == atom.Title
-}
 
 // summaryLabel reports whether a line opens with a summary label, which
 // makes it the standfirst even though it has a colon.
