@@ -14,8 +14,8 @@ import (
 func TestChinesePages(t *testing.T) {
 	tests := []struct {
 		file, title, published, author, source string
-		first, last                           string // the body's first and last paragraphs begin so
-		absent                                []string
+		first, last                            string // the body's first and last paragraphs begin so
+		absent                                 []string
 	}{
 		{"zhref/xinhuanet.html", "法国全国大罢工再次严重影响交通", "2019-12-10T07:57:40+08:00", "唐霁", "新华网",
 			"新华社巴黎12月9日电（记者唐霁）法国9日再次爆发", "法国总统马克龙此前提出对全国退休制度进行改革",
