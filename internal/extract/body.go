@@ -260,6 +260,16 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 			best, bestScore = a, max(v, bestScore)
 		}
 	}
+	// Old pages leave a <div> or <font> open per paragraph, so each
+	// paragraph nests the rest of the story: the parent that holds only
+	// best and a prose paragraph of its own is part of the story too.
+	for off.on(RuleWrapperClimb) {
+		p := proseWrapper(best, st)
+		if p == nil {
+			break
+		}
+		best = p
+	}
 	if best.DataAtom == atom.Body || best.Parent == nil {
 		return []*html.Node{best}
 	}
@@ -311,6 +321,42 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 		}
 	}
 	return out
+}
+
+// proseWrapper returns the nearest block ancestor of c when it holds c
+// as its only block with text, beside loose text of its own that reads as
+// prose (a clause mark, little link text); nil otherwise.
+func proseWrapper(c *html.Node, st map[*html.Node]*stats) *html.Node {
+	p := c.Parent
+	for p != nil && p.Type == html.ElementNode && !isBlock(p.DataAtom) {
+		p = p.Parent
+	}
+	if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+		return nil
+	}
+	ps := st[p]
+	if ps == nil || ps.ownPunct == 0 || ps.ownText-ps.ownLink < 20 || ps.ownLink*4 > ps.ownText {
+		return nil
+	}
+	var other func(n *html.Node) bool
+	other = func(n *html.Node) bool {
+		for o := n.FirstChild; o != nil; o = o.NextSibling {
+			if o == c || o.Type != html.ElementNode {
+				continue
+			}
+			if s := st[o]; s == nil || s.text == 0 {
+				continue
+			}
+			if isBlock(o.DataAtom) || other(o) {
+				return true
+			}
+		}
+		return false
+	}
+	if other(p) {
+		return nil
+	}
+	return p
 }
 
 // soleTextChild reports whether c is the only child of p with text.

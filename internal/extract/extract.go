@@ -95,7 +95,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	if !looksHTML(text) {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNotHTML)
 	}
-	root, err := html.Parse(strings.NewReader(text))
+	root, err := parseHTML(text)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 	}

@@ -53,7 +53,7 @@ func fallbackBody(page string, ld ldInfo, meta headMeta, title string, lm *lineM
 	if paras := cleanParas(splitParas(ld.body), title, lm); effectiveLen(paras) >= minFallbackText {
 		return paras, MethodJSONLD
 	}
-	if root, err := html.Parse(strings.NewReader(page)); err == nil {
+	if root, err := parseHTML(page); err == nil {
 		if b := largestBlock(root); b != nil {
 			st := measure(root)
 			r := renderer{st: st, dropHeadline: true}
