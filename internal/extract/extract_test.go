@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"riverside/internal/news"
 )
@@ -303,12 +304,21 @@ func TestJSON(t *testing.T) {
 func FuzzExtract(f *testing.F) {
 	f.Add([]byte(`<html><body><div id="zoom"><!--ZJEG_RSS.content.begin--><p>正文</p><!--ZJEG_RSS.content.end--></div></body></html>`), "https://a.gov.cn/art/2024/1/10/art_1_2.html")
 	f.Add([]byte(`<p>By X<br><br>1 2 3 ></p><table><tr><td>a<td>b</table>`), "http://x/c_1_2.htm")
+	// More seeds, hostile ones among them (deep nesting, huge attributes,
+	// broken encodings), are in testdata/fuzz/FuzzExtract.
 	f.Fuzz(func(t *testing.T, raw []byte, u string) {
 		p, err := Extract(raw, "", u, news.Selectors{})
-		if err == nil {
-			if _, err := p.JSON(); err != nil {
-				t.Fatal(err)
-			}
+		if err != nil {
+			return
+		}
+		if _, err := p.JSON(); err != nil {
+			t.Fatal(err)
+		}
+		if !utf8.ValidString(p.Text) || !utf8.ValidString(p.Title) || !utf8.ValidString(p.Author) {
+			t.Fatalf("invalid UTF-8 out: %q %q %q", p.Title, p.Author, p.Text)
+		}
+		if (p.Text == "") != (p.Method == "") {
+			t.Fatalf("method %q for text %q", p.Method, p.Text)
 		}
 	})
 }
