@@ -320,7 +320,7 @@ func allHan(s string) bool {
 var (
 	// A role word, alone or after its outlet ("本报记者", "新京报记者",
 	// "光明日报特约记者") and maybe glued to a name ("记者王晓燕").
-	bylineRole = regexp.MustCompile(`^(\p{Han}{0,8}?)(特约记者|实习记者|见习记者|首席记者|驻站记者|记者|特约通讯员|通讯员|实习生|作者|撰稿人|撰稿|撰文|执笔人|执笔|口述|责任编辑|编辑|责编|编审|审核|审校|校对|美编|摄影|摄像|制图|图片|整理|编译|翻译)(\p{Han}{0,4})$`)
+	bylineRole = regexp.MustCompile(`^(\p{Han}{0,8}?)(特约记者|实习记者|见习记者|首席记者|驻站记者|记者|特约通讯员|通讯员|实习生|作者|撰稿人|撰稿|撰文|执笔人|执笔|口述|特约评论员|评论员|采写|责任编辑|编辑|责编|编审|审核|审校|校对|美编|摄影|摄像|制图|图片|整理|编译|翻译)(\p{Han}{0,4})$`)
 	// One name as bylines print it: "王燕平", "阿依古丽·买买提".
 	bylineName = regexp.MustCompile(`^(?:\p{Han}{2,4}|\p{Han}{1,6}[·•．]\p{Han}{1,8})$`)
 	// Two one-character halves of a name padded to the width of a
@@ -336,7 +336,7 @@ var (
 // bylineRole (editors, photographers, translators) are credited but are
 // not its authors.
 var authorRoles = wordSet("特约记者", "实习记者", "见习记者", "首席记者", "驻站记者", "记者", "特约通讯员", "通讯员",
-	"实习生", "作者", "撰稿人", "撰稿", "撰文", "执笔人", "执笔", "口述", "文", "文字")
+	"实习生", "作者", "撰稿人", "撰稿", "撰文", "执笔人", "执笔", "口述", "文", "文字", "特约评论员", "评论员", "采写")
 
 // bylineNames reads a line that is only a Chinese byline and returns its
 // authors' names: "本报实习生 刘国栋 周炜", "记者 王晓燕 通讯员 李明",
@@ -543,7 +543,7 @@ var (
 // an element marked as the byline; and last the credits that name someone
 // when nothing else does: the plain 编辑, a 来源 that is a person's name,
 // the issuing body of an official document.
-func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, labelled []string, lm *lineMeta, paras []string, title, byline string) string {
+func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, labelled []string, lm *lineMeta, paras []string, title, docTitle, byline string) string {
 	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
 		return v
 	}
@@ -601,7 +601,33 @@ func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 		return byline
 	}
 	if on(RuleAuthorCredit) {
-		return creditedAuthor(labelled)
+		if v := creditedAuthor(labelled); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorBlog) {
+		return blogOwner(docTitle)
+	}
+	return ""
+}
+
+var (
+	// "标题_张三_新浪博客", "标题 - 张三 - 搜狐博客": the owner between
+	// the headline and the host's name.
+	blogHostTitle = regexp.MustCompile(`[_|｜\-–]\s*([^_|｜\-–]{1,20}?)\s*[_|｜\-–]\s*\p{Han}{0,6}(?:博客|BLOG|blog|Blog)\s*$`)
+	// "张三的博客", "张三的个人空间", "张三的专栏".
+	blogOwnTitle = regexp.MustCompile(`(?:^|[_|｜\-–]\s*)([^_|｜\-–\s]{1,20}?)的(?:博客|BLOG|blog|Blog|个人空间|空间|专栏|日志)`)
+)
+
+// blogOwner reads the owner of a blog from the page's <title>: the last
+// resort for a post that names no author in its text.
+func blogOwner(docTitle string) string {
+	for _, re := range []*regexp.Regexp{blogHostTitle, blogOwnTitle} {
+		if m := re.FindStringSubmatch(docTitle); m != nil {
+			if v := cleanAuthor(m[1]); v != "" && !orgName(v) && utf8.RuneCountInString(v) <= 20 {
+				return v
+			}
+		}
 	}
 	return ""
 }

@@ -111,6 +111,9 @@ func TestChineseAuthor(t *testing.T) {
 		{"a bar in the byline",
 			``, h1 + `<p>文丨王小川</p>` + zhBody,
 			"王小川"},
+		{"a commentator",
+			``, h1 + `<p>本报评论员 李明远</p>` + zhBody,
+			"李明远"},
 		{"an outlet in the author slot",
 			``, h1 + `<p>作者：新华社</p>` + zhBody,
 			""},
@@ -161,5 +164,20 @@ func TestEnglishAuthor(t *testing.T) {
 				t.Errorf("author: got %q, want %q", p.Author, tt.want)
 			}
 		})
+	}
+}
+
+func TestBlogOwner(t *testing.T) {
+	tests := []struct{ title, want string }{
+		{"春天的第一场雨_张小北_新浪博客", "张小北"},
+		{"春天的第一场雨 - 海边的人 - 搜狐博客", "海边的人"},
+		{"张小北的博客", "张小北"},
+		{"春天的第一场雨_城市晚报的博客", ""},
+		{"春天的第一场雨_新闻中心_新浪网", ""},
+	}
+	for _, tt := range tests {
+		if got := blogOwner(tt.title); got != tt.want {
+			t.Errorf("blogOwner(%q) = %q, want %q", tt.title, got, tt.want)
+		}
 	}
 }

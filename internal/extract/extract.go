@@ -175,7 +175,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	heads := headlines(full, p.Title)
 	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL)
 	labelled := colonLines(full)
-	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, byline)
+	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, docTitle(root), byline)
 	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
 	p.Fields = readFields(labelled)
 	if p.Text != "" {
@@ -184,6 +184,14 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		p.Lang = detectLang(p.Title)
 	}
 	return p, nil
+}
+
+// docTitle is the text of the page's <title>, as it stands.
+func docTitle(root *html.Node) string {
+	if t := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Title }); t != nil {
+		return textOf(t)
+	}
+	return ""
 }
 
 // looksHTML rejects input that is plainly something else (JSON, images,

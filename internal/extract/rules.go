@@ -100,6 +100,9 @@ const (
 	RuleAuthorMeta
 	// RuleAuthorElement takes an element marked as the byline.
 	RuleAuthorElement
+	// RuleAuthorBlog names the blog's owner, from a <title> such as
+	// "标题_张三_新浪博客" or "张三的博客", when nothing else names anyone.
+	RuleAuthorBlog
 	// RuleAuthorCredit falls back to the editor, a person named as the
 	// source, or an official document's issuer.
 	RuleAuthorCredit
@@ -140,6 +143,7 @@ var ruleNames = [numRules]string{
 	RuleAuthorLeadName:   "author-lead-name",
 	RuleAuthorMeta:       "author-meta",
 	RuleAuthorElement:    "author-element",
+	RuleAuthorBlog:       "author-blog",
 	RuleAuthorCredit:     "author-credit",
 }
 
