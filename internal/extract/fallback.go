@@ -53,15 +53,21 @@ func fallbackBody(page string, ld ldInfo, meta headMeta, title string, lm *lineM
 	if paras := cleanParas(splitParas(ld.body), title, lm); effectiveLen(paras) >= minFallbackText {
 		return paras, MethodJSONLD
 	}
-	if root, err := parseHTML(page); err == nil {
-		if b := largestBlock(root); b != nil {
-			st := measure(root)
-			r := renderer{st: st, dropHeadline: true}
-			r.render(b, false)
-			r.flush()
-			if paras := cleanParas(r.paras, title, lm); effectiveLen(paras) >= minFallbackText {
-				return paras, MethodLargestBlock
-			}
+	root, err := parseHTML(page)
+	if err != nil {
+		return nil, ""
+	}
+	st := measure(root)
+	if s := st[root]; s != nil && s.link*2 > s.text {
+		// Mostly links: a list or a menu page, which has no article.
+		return nil, ""
+	}
+	if b := largestBlock(root, st); b != nil {
+		r := renderer{st: st, dropHeadline: true}
+		r.render(b, false)
+		r.flush()
+		if paras := cleanParas(r.paras, title, lm); effectiveLen(paras) >= minFallbackText {
+			return paras, MethodLargestBlock
 		}
 	}
 	for _, k := range []string{"description", "og:description", "twitter:description"} {
@@ -106,21 +112,25 @@ func effectiveLen(paras []string) int {
 
 // largestBlock returns the block element of the unpruned page whose own
 // text (outside nested blocks and links) is the largest, skipping what
-// never holds an article (scripts, forms, navigation). A block that is
-// mostly links is a menu.
-func largestBlock(root *html.Node) *html.Node {
-	st := measure(root)
+// never holds an article (scripts, forms, navigation, headers and
+// footers, elements named as furniture). A block that is mostly links is
+// a menu; one without two clause marks is no prose.
+func largestBlock(root *html.Node, st map[*html.Node]*stats) *html.Node {
 	var best *html.Node
 	bestLen := 0
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			if hardPrune(n.DataAtom) || n.DataAtom == atom.Nav || n.DataAtom == atom.Form || isHidden(n) {
+			switch n.DataAtom {
+			case atom.Nav, atom.Form, atom.Header, atom.Footer, atom.Aside:
+				return
+			}
+			if hardPrune(n.DataAtom) || isHidden(n) || isBoilerplateName(classID(n)) {
 				return
 			}
 			if s := st[n]; s != nil && isBlock(n.DataAtom) {
 				plain := s.ownText - s.ownLink
-				if plain > bestLen && s.ownLink*2 < s.ownText {
+				if plain > bestLen && s.ownLink*2 < s.ownText && s.ownPunct >= 2 {
 					best, bestLen = n, plain
 				}
 			}

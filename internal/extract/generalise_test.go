@@ -148,3 +148,18 @@ func TestZhDates(t *testing.T) {
 		})
 	}
 }
+
+// TestListPageHasNoArticle: a column page (links, dates, a long footer)
+// gives no text, even with a description: fallbacks are for articles.
+func TestListPageHasNoArticle(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>通知公告_某某区人民政府</title><meta name="description" content="某某区人民政府门户网站通知公告栏目，发布本区各类通知公告。"></head><body><div class="nav"><a href="/">首页</a><a href="/a">政务公开</a></div><ul class="list">`)
+	for i := 0; i < 20; i++ {
+		b.WriteString(`<li><a href="/art/2024/1/` + string(rune('1'+i%9)) + `/art_1_` + string(rune('a'+i)) + `.html">关于开展2024年度专项检查工作的通知</a><span>[2024-01-0` + string(rune('1'+i%9)) + `]</span></li>`)
+	}
+	b.WriteString(`</ul><div class="footer">主办：某某区人民政府办公室，承办：某某区大数据发展管理中心，地址：某某区江南大道一号，邮编：310000，联系电话：0571-00000000，网站标识码：3301080000，浙ICP备00000000号，浙公网安备 33010802000000号。</div></body></html>`)
+	p := extractPage(t, b.String(), "https://example.gov.cn/col/col1/index.html")
+	if p.Text != "" || p.Method != "" {
+		t.Errorf("list page: method %q text %q", p.Method, p.Text)
+	}
+}
