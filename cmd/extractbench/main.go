@@ -36,9 +36,10 @@ func main() {
 }
 
 type scored struct {
-	name string
-	page benchscore.Page
-	meta metaScore
+	name   string
+	page   benchscore.Page
+	meta   metaScore
+	method string // which path found the body (extract.Page.Method)
 }
 
 // benchPage is one page of the folder with its truth labels and the site
@@ -112,7 +113,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if ln := metaLine(metas(results)); ln != "" {
 		fmt.Fprintln(stdout, ln)
 	}
-	fmt.Fprintf(stderr, "accuracy %.3f, %.0f pages/s\n", res.Accuracy, float64(len(pages))/elapsed.Seconds())
+	fmt.Fprintf(stderr, "accuracy %.3f, %.0f pages/s, body found by %s\n", res.Accuracy, float64(len(pages))/elapsed.Seconds(), methodCounts(results))
 	if *heldOut {
 		if err := heldOutScores(stdout, stderr, pages, results, off, *cjk, *ablate); err != nil {
 			return err
@@ -166,14 +167,14 @@ func evaluate(pages []benchPage, idx []int, off extract.RuleSet, cjk bool) ([]sc
 			for k := range next {
 				p := &pages[idx[k]]
 				page, err := extract.ExtractWith(p.raw, "", p.truth.URL, extract.Options{Off: off})
-				pred, author := "", ""
+				pred, author, method := "", "", ""
 				var published time.Time
 				if err == nil {
-					pred, author, published = page.Text, page.Author, page.Published
+					pred, author, published, method = page.Text, page.Author, page.Published, page.Method
 				}
 				texts[k] = pred
 				results[k] = scored{p.name, benchscore.ScorePage(p.truth.Body, pred, cjk),
-					scoreMeta(p.truth.Author, p.truth.Date, author, published)}
+					scoreMeta(p.truth.Author, p.truth.Date, author, published), method}
 			}
 		}()
 	}
@@ -183,6 +184,29 @@ func evaluate(pages []benchPage, idx []int, off extract.RuleSet, cjk bool) ([]sc
 	close(next)
 	wg.Wait()
 	return results, texts
+}
+
+// methodCounts says how many bodies each path found: "scored 88,
+// structured 2, none 1".
+func methodCounts(results []scored) string {
+	n := map[string]int{}
+	for _, r := range results {
+		m := r.method
+		if m == "" {
+			m = "none"
+		}
+		n[m]++
+	}
+	keys := make([]string, 0, len(n))
+	for k := range n {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, n[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func allIndexes(n int) []int {
