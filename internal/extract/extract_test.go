@@ -324,7 +324,11 @@ func FuzzExtract(f *testing.F) {
 }
 
 func BenchmarkExtract(b *testing.B) {
-	files, _ := filepath.Glob("../../../shared/extract-bench/dev/*.html")
+	shared := os.Getenv("SHARED") // the shared folder, when not ../shared of the repository
+	if shared == "" {
+		shared = "../../../shared"
+	}
+	files, _ := filepath.Glob(filepath.Join(shared, "extract-bench/dev/*.html"))
 	if len(files) == 0 {
 		b.Skip("extract-bench not available")
 	}
