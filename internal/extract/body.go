@@ -263,7 +263,7 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 	// Old pages leave a <div> or <font> open per paragraph, so each
 	// paragraph nests the rest of the story: the parent that holds only
 	// best and a prose paragraph of its own is part of the story too.
-	for off.on(RuleWrapperClimb) {
+	for off.on(RuleProseClimb) {
 		p := proseWrapper(best, st)
 		if p == nil {
 			break
@@ -292,7 +292,7 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 	// Templates wrap each block of a story in its own box ("block-text"
 	// inside "article__block"): the siblings to look at are those of the
 	// outermost box that holds nothing but the chosen element.
-	for p := best.Parent; off.on(RuleWrapperClimb) && p.Parent != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html &&
+	for p := best.Parent; p.Parent != nil && p.DataAtom != atom.Body && p.DataAtom != atom.Html &&
 		soleTextChild(p, best, st); p = best.Parent {
 		best = p
 	}
@@ -313,6 +313,13 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 			out = append(out, c)
 			continue
 		}
+		if sameBox(c, best) && s.density() < 0.3 && s.punct > 0 {
+			// A story set one block per box ("card collection-item"):
+			// a box of the same tag and class that holds prose
+			// continues it, however short.
+			out = append(out, c)
+			continue
+		}
 		if c.DataAtom == atom.P {
 			d := s.density()
 			if (s.text > 80 && d < 0.25) || (d == 0 && endsSentence(textOf(c))) {
@@ -321,6 +328,13 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 		}
 	}
 	return out
+}
+
+// sameBox reports whether two elements share their tag and a non-empty
+// class attribute.
+func sameBox(a, b *html.Node) bool {
+	c := strings.TrimSpace(attr(a, "class"))
+	return a.DataAtom == b.DataAtom && c != "" && c == strings.TrimSpace(attr(b, "class"))
 }
 
 // proseWrapper returns the nearest block ancestor of c when it holds c
@@ -424,14 +438,17 @@ func treePath(n *html.Node) []int {
 // template (a blog's front page, a forum thread): when the chosen element
 // is one of three or more elements of the same tag and class that hold
 // prose, the first of them is the article and the others are older posts
-// or replies. It returns that first entry, or nil when best is already
-// first or stands alone.
+// or replies. Boxes that are siblings and carry no heading of their own
+// are one story cut into boxes, not a series. It returns that first
+// entry, or nil when best is already first or stands alone.
 func firstOfSeries(root, best *html.Node, st map[*html.Node]*stats) *html.Node {
 	if strings.TrimSpace(attr(best, "class")) == "" {
 		return nil
 	}
 	var first *html.Node
 	n := 0
+	siblings, headed := true, false
+	var parent *html.Node
 	eachElement(root, func(e *html.Node) {
 		if e.DataAtom != best.DataAtom || attr(e, "class") != attr(best, "class") {
 			return
@@ -440,15 +457,45 @@ func firstOfSeries(root, best *html.Node, st map[*html.Node]*stats) *html.Node {
 		if s == nil || s.text-s.link < 100 || s.density() > 0.3 {
 			return
 		}
+		if p := boxOf(e, st).Parent; parent == nil {
+			parent = p
+		} else if p != parent {
+			siblings = false
+		}
+		headed = headed || hasHeading(e)
 		n++
 		if first == nil {
 			first = e
 		}
 	})
-	if n < 3 || first == best || contains(first, best) || contains(best, first) {
+	if n < 3 || first == best || contains(first, best) || contains(best, first) || (siblings && !headed) {
+		// Boxes side by side without headlines of their own are one
+		// story set a paragraph per box, not a series of entries.
 		return nil
 	}
 	return first
+}
+
+// boxOf climbs from e through the wrappers that hold nothing else with
+// text: the box that a template repeats.
+func boxOf(e *html.Node, st map[*html.Node]*stats) *html.Node {
+	for e.Parent != nil && e.Parent.DataAtom != atom.Body && e.Parent.Type == html.ElementNode && soleTextChild(e.Parent, e, st) {
+		e = e.Parent
+	}
+	return e
+}
+
+// hasHeading reports whether an entry carries its own headline: a
+// heading element or one whose class names a title. Posts of a blog page
+// do; boxes that carry one paragraph of a story each do not.
+func hasHeading(e *html.Node) bool {
+	return findFirst(e, func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			return true
+		}
+		return strings.Contains(strings.ToLower(attr(n, "class")), "title")
+	}) != nil
 }
 
 // contains reports whether d lies in a's subtree.

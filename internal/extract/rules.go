@@ -39,10 +39,15 @@ const (
 	// RuleAncestorClimb moves from a boxed paragraph to the ancestor
 	// holding all the boxes.
 	RuleAncestorClimb
-	// RuleWrapperClimb looks for continuing siblings above wrappers with
-	// one child.
-	RuleWrapperClimb
-	// RuleSiblings joins the chosen element's siblings that continue it.
+	// RuleProseClimb climbs from the chosen element to a block that holds
+	// only it and a prose paragraph of its own: old pages leave a block
+	// open per paragraph, nesting the rest of the story in each.
+	RuleProseClimb
+	// RuleSiblings joins the siblings that continue the chosen element:
+	// strong containers, prose paragraphs and boxes of the same tag and
+	// class, looked for among the siblings of the outermost wrapper that
+	// holds only the chosen element (templates wrap each block of a story
+	// in its own box; the climb only matters for the siblings).
 	RuleSiblings
 	// RuleStandfirst keeps the summary line printed between the headline
 	// and the body (standfirst, 摘要, 导语).
@@ -117,7 +122,7 @@ var ruleNames = [numRules]string{
 	RuleFurnitureHeading: "furniture-heading",
 	RuleSeries:           "series",
 	RuleAncestorClimb:    "ancestor-climb",
-	RuleWrapperClimb:     "wrapper-climb",
+	RuleProseClimb:       "prose-climb",
 	RuleSiblings:         "siblings",
 	RuleStandfirst:       "standfirst",
 	RuleJunk:             "junk",
