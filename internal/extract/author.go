@@ -521,6 +521,9 @@ var (
 	authorLabel = regexp.MustCompile(`(?:^|[^\p{Han}]|本文)(?:作\s*者|记\s*者|撰\s*稿\s*人?|撰\s*文|执\s*笔\s*人?|文)\s*[:：]\s*`)
 	// "编辑：山石", "【编辑:刘欢】": the plain editor label, not 责任编辑.
 	editorLabel = regexp.MustCompile(`(?:^|[^\p{Han}])编\s*辑\s*[:：]\s*`)
+	// "发布者：王五", "发布人：王五", "投稿人：王五": who put the piece on
+	// the site, a forum or a portal.
+	posterLabel = regexp.MustCompile(`(?:发布者|发布人|发表者|发帖人|投稿人|供稿人|撰写人)\s*[:：]\s*`)
 	// "责任编辑：王五", "【责编：王五】": the desk editor, credited last.
 	chiefEditorLabel = regexp.MustCompile(`(?:责任编辑|责编)\s*[:：]\s*`)
 	// The issuing body of an official document (信息公开 tables).
@@ -746,9 +749,10 @@ func titlePart(title, name string) bool {
 // creditedAuthor is the last resort: the one person or body that the
 // page credits when it names no author, from its info lines: the plain
 // editor ("编辑：山石"), a source that is a person's name ("来源: 尹娟"),
-// the issuing body of an official document ("发文机关：吉林省人民政府").
+// the issuing body of an official document ("发文机关：吉林省人民政府"),
+// the poster ("发布者：王五"), the desk editor ("责任编辑：王五").
 func creditedAuthor(labelled []string) string {
-	var editor, source, issuer, chief string
+	var editor, source, issuer, poster, chief string
 	for _, ln := range labelled {
 		if len(ln) > 480 || !hasHan(ln) {
 			continue
@@ -756,6 +760,11 @@ func creditedAuthor(labelled []string) string {
 		if editor == "" && strings.Contains(ln, "辑") {
 			if v := authorValue(ln, editorLabel); v != "" && allHanNames(v) {
 				editor = v
+			}
+		}
+		if poster == "" && (strings.Contains(ln, "发") || strings.Contains(ln, "稿") || strings.Contains(ln, "撰")) {
+			if v := cleanAuthor(labelValue(ln, posterLabel)); v != "" && !orgName(v) && utf8.RuneCountInString(v) <= 20 {
+				poster = v
 			}
 		}
 		if chief == "" && (strings.Contains(ln, "责任编辑") || strings.Contains(ln, "责编")) {
@@ -774,7 +783,7 @@ func creditedAuthor(labelled []string) string {
 			}
 		}
 	}
-	for _, v := range []string{editor, source, issuer, chief} {
+	for _, v := range []string{editor, source, issuer, poster, chief} {
 		if v != "" {
 			return v
 		}

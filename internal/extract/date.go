@@ -301,6 +301,9 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if lm.off.on(RuleDateReprint) {
 		add(reprintDate(paras))
 	}
+	if len(cands) == 0 && lm.off.on(RuleDateSignature) {
+		add(signatureDate(paras))
+	}
 	add(urlT, urlOK)
 	if len(cands) == 0 {
 		return time.Time{}
@@ -516,4 +519,66 @@ func reprintDate(paras []string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// Chinese numerals of the dates that sign official documents:
+// "二〇二二年一月二十七日".
+var hanDate = regexp.MustCompile(`^([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$`)
+
+// signatureDate reads the date alone on one of the body's last lines, as
+// notices are signed ("吉林省人民政府 / 2022年1月27日").
+func signatureDate(paras []string) (time.Time, bool) {
+	lines := paraLines(paras, -1)
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-3; i-- {
+		ln := strings.TrimFunc(lines[i], isSpace)
+		if utf8.RuneCountInString(ln) > 24 {
+			continue
+		}
+		if isBareDate(normDigits(ln)) {
+			return firstDate(ln)
+		}
+		if m := hanDate.FindStringSubmatch(ln); m != nil {
+			y := 0
+			for _, r := range m[1] {
+				y = y*10 + digitOf(r)
+			}
+			return build(strconv.Itoa(y), strconv.Itoa(hanNumber(m[2])), strconv.Itoa(hanNumber(m[3])), "", "", "", "", "")
+		}
+	}
+	return time.Time{}, false
+}
+
+// hanDigit is the value of one Chinese numeral digit (〇 to 九).
+func hanDigit(r rune) int {
+	for i, d := range []rune("〇一二三四五六七八九") {
+		if d == r {
+			return i
+		}
+	}
+	return 0
+}
+
+// hanNumber reads a Chinese numeral from 1 to 39: 七, 十, 十二, 二十七, 三十一.
+func hanNumber(s string) int {
+	r := []rune(s)
+	switch {
+	case len(r) == 1 && r[0] == '十':
+		return 10
+	case len(r) == 1:
+		return digitOf(r[0])
+	case len(r) == 2 && r[0] == '十':
+		return 10 + digitOf(r[1])
+	case len(r) == 2 && r[1] == '十':
+		return digitOf(r[0]) * 10
+	case len(r) == 3 && r[1] == '十':
+		return digitOf(r[0])*10 + digitOf(r[2])
+	}
+	return 0
+}
+
+func digitOf(r rune) int {
+	if r == '○' || r == '零' {
+		return 0
+	}
+	return hanDigit(r)
 }

@@ -89,6 +89,9 @@ const (
 	RuleDateLines
 	// RuleDateReprint takes a reprint note's issue date.
 	RuleDateReprint
+	// RuleDateSignature takes the date that signs a notice at the body's
+	// end ("2022年1月27日", "二〇二二年一月二十七日") when nothing else dates it.
+	RuleDateSignature
 	// RuleDateURL takes the date in the URL path.
 	RuleDateURL
 	// RuleAuthorLead reads bylines between headline and body.
@@ -140,6 +143,7 @@ var ruleNames = [numRules]string{
 	RuleDateNearTitle:    "date-near-title",
 	RuleDateLines:        "date-lines",
 	RuleDateReprint:      "date-reprint",
+	RuleDateSignature:    "date-signature",
 	RuleDateURL:          "date-url",
 	RuleAuthorLead:       "author-lead",
 	RuleAuthorTail:       "author-tail",
