@@ -184,14 +184,6 @@ func pick(results []scored, idx []int) []scored {
 	return out
 }
 
-func countSites(pages []benchPage, idx []int) int {
-	seen := map[string]bool{}
-	for _, i := range idx {
-		seen[pages[i].site] = true
-	}
-	return len(seen)
-}
-
 // linkHost finds the hosts of absolute links in a page's HTML.
 var linkHost = regexp.MustCompile(`(?i)href\s*=\s*["']?https?://([a-z0-9.\-]+)`)
 
