@@ -485,17 +485,21 @@ func boxOf(e *html.Node, st map[*html.Node]*stats) *html.Node {
 	return e
 }
 
-// hasHeading reports whether an entry carries its own headline: a
-// heading element or one whose class names a title. Posts of a blog page
+// hasHeading reports whether an entry carries marks of its own: a
+// heading element, an element whose class names a title, an author or a
+// user (forum posts), or a date at its start. Posts of a blog or a thread
 // do; boxes that carry one paragraph of a story each do not.
 func hasHeading(e *html.Node) bool {
-	return findFirst(e, func(n *html.Node) bool {
+	marked := findFirst(e, func(n *html.Node) bool {
 		switch n.DataAtom {
 		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 			return true
 		}
-		return strings.Contains(strings.ToLower(attr(n, "class")), "title")
+		c := strings.ToLower(attr(n, "class"))
+		return strings.Contains(c, "title") || strings.Contains(c, "author") || strings.Contains(c, "user") ||
+			strings.Contains(c, "poster")
 	}) != nil
+	return marked || findDate(normDigits(firstRunes(textOf(e), 100))) != nil
 }
 
 // contains reports whether d lies in a's subtree.

@@ -169,3 +169,35 @@ func TestListPageHasNoArticle(t *testing.T) {
 		t.Errorf("list page: method %q text %q", p.Method, p.Text)
 	}
 }
+
+// TestBoxesAndSeries: a story set one paragraph per box is read whole;
+// a blog page of dated entries, each in its own box, yields its first.
+func TestBoxesAndSeries(t *testing.T) {
+	paras := []string{
+		"The council approved the new bridge on Tuesday, after a debate that lasted four hours.",
+		"Construction is expected to start next spring, the mayor said, and to take two years.",
+		"Opponents said the cost, about 40 million, would strain the budget for a decade or more.",
+		"Supporters answered that the old crossing, closed twice last winter, could not wait.",
+		"The first contracts will be signed in January, according to the city's engineers.",
+	}
+	var cards, posts strings.Builder
+	for i, p := range paras {
+		cards.WriteString(`<div class="card collection-item"><div class="card-content"><p>` + p + `</p></div></div>`)
+		posts.WriteString(`<table><tr><td class="post-title">Entry ` + string(rune('A'+i)) + `</td></tr><tr><td class="post-body">` +
+			p + " " + p + `</td></tr></table>`)
+	}
+	p := extractPage(t, `<html><head><title>Bridge approved</title></head><body><h1>Bridge approved</h1><div class="collection">`+cards.String()+`</div><div class="footer">About us</div></body></html>`, "https://example.com/a.html")
+	if got := strings.Count(p.Text, "\n\n") + 1; got != len(paras) {
+		t.Errorf("cards: %d paragraphs, want %d:\n%s", got, len(paras), p.Text)
+	}
+	p = extractPage(t, `<html><head><title>My blog</title></head><body><div class="side"><a href="/">Home</a></div>`+posts.String()+`</body></html>`, "https://example.com/blog/")
+	if !strings.HasPrefix(p.Text, paras[0]) || strings.Contains(p.Text, paras[1]) {
+		t.Errorf("blog page: want the first entry only:\n%s", p.Text)
+	}
+	// The series rule is what makes it so.
+	blog := `<html><head><title>My blog</title></head><body><div class="side"><a href="/">Home</a></div>` + posts.String() + `</body></html>`
+	q, err := ExtractWith([]byte(blog), "", "https://example.com/blog/", Options{Off: RuleSet(0).Add(RuleSeries)})
+	if err != nil || q.Text == p.Text {
+		t.Errorf("series off: same text, or %v", err)
+	}
+}
