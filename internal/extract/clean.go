@@ -261,7 +261,8 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		return true
 	}
 	if n < 40 && on(RuleBylineLines) && hasHan(ln) && creditLine(ln) {
-		// "文丨陈思远", "编辑丨赵一鸣", "张三/文 李四/摄": credits, not prose.
+		// "文丨陈思远", "编辑丨赵一鸣", "张三/文 李四/摄", and at the end
+		// "执笔人：闵乐夫 赵兰波": credits, not prose.
 		if names := bylineNames(ln, false); names != nil && m.author == "" {
 			m.author = strings.Join(names, " ")
 		}
