@@ -150,6 +150,16 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		}
 	}
 	if total == 0 && textOf(root) == "" {
+		// Nothing visible: a page rendered by scripts may still carry
+		// its article in JSON-LD or its description.
+		lm := lineMeta{off: off}
+		if paras, method := fallbackBody(text, ld, meta, p.Title, &lm); len(paras) > 0 && method != MethodLargestBlock {
+			p.Text, p.Method = strings.Join(paras, "\n\n"), method
+			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL)
+			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, docTitle(root), byline)
+			p.Lang = detectLang(p.Text)
+			return p, nil
+		}
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)
 	}
 	prune(root, st0, total, protectedPath(st0), off)

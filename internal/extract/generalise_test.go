@@ -201,3 +201,20 @@ func TestBoxesAndSeries(t *testing.T) {
 		t.Errorf("series off: same text, or %v", err)
 	}
 }
+
+// TestScriptOnlyPage: a page that shows nothing without scripts but
+// carries its article in JSON-LD is read from there; one that carries
+// nothing is an error.
+func TestScriptOnlyPage(t *testing.T) {
+	body := "The council approved the new bridge on Tuesday, after a debate that lasted four hours and drew a large crowd.\n\n" +
+		"Construction is expected to start next spring, the mayor said, and to take about two years."
+	page := `<html><head><title>Bridge approved</title><script type="application/ld+json">{"@type":"NewsArticle","articleBody":` +
+		jsonString(body) + `,"datePublished":"2024-03-05T10:00:00+08:00","author":{"@type":"Person","name":"Jane Roe"}}</script></head><body><div id="root"></div></body></html>`
+	p := extractPage(t, page, "https://example.com/a.html")
+	if p.Text != body || p.Method != MethodJSONLD || p.Author != "Jane Roe" || p.Published.Format(time.RFC3339) != "2024-03-05T10:00:00+08:00" {
+		t.Errorf("got %q %q %q %v", p.Method, p.Author, p.Text, p.Published)
+	}
+	if _, err := Extract([]byte(`<html><head><meta charset="utf-8"></head><body><div id="root"></div></body></html>`), "", "", news.Selectors{}); err == nil {
+		t.Error("an empty page: want an error")
+	}
+}
