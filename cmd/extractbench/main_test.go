@@ -201,3 +201,51 @@ func TestSiteOf(t *testing.T) {
 		t.Errorf("host: got %q", got)
 	}
 }
+
+// TestHeldOutExposesOneSiteRule: a rule family that only one site needs
+// is switched off when that site is held out, so the held-out line is
+// lower than the dev line; the ablation table names the site it helps.
+func TestHeldOutExposesOneSiteRule(t *testing.T) {
+	dir := t.TempDir()
+	story := `<p>The first paragraph of the story, with words enough to count, and a comma.</p><p>The second paragraph follows it, and it has words too, many of them.</p>`
+	truth := `"body":"The first paragraph of the story, with words enough to count, and a comma.\n\nThe second paragraph follows it, and it has words too, many of them."`
+	pages := map[string]struct{ host, extra string }{
+		"a": {"a.example", `<p>(Reporting by John Smith; editing by Jane Doe)</p>`}, // only furniture-en drops it
+		"b": {"b.example", ``},
+		"c": {"c.example", ``},
+	}
+	for name, pg := range pages {
+		page := `<html><head><title>T</title></head><body><div class="story">` + story + pg.extra + `</div></body></html>`
+		if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), []byte(`{"host":"`+pg.host+`",`+truth+`}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ablation := filepath.Join(dir, "ablation.tsv")
+	var out, errOut bytes.Buffer
+	if err := run([]string{"-dir", dir, "-heldout", "-ablate", ablation}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "F1 1.000 ") || strings.Contains(lines[1], "F1 1.000 ") {
+		t.Errorf("want a perfect dev line and a lower held-out line, got:\n%s", out.String())
+	}
+	if !strings.Contains(errOut.String(), "held out a (a.example)") {
+		t.Errorf("stderr does not name the page that changed:\n%s", errOut.String())
+	}
+	tab, err := os.ReadFile(ablation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var row string
+	for _, ln := range strings.Split(string(tab), "\n") {
+		if strings.HasPrefix(ln, "furniture-en\t") {
+			row = ln
+		}
+	}
+	if f := strings.Split(row, "\t"); len(f) < 9 || f[5] != "1" || f[7] != "a.example" || f[8] != "1/3" {
+		t.Errorf("furniture-en row: %q", row)
+	}
+}
