@@ -20,8 +20,8 @@ const (
 	// RuleHanweb reads the body between the Hanweb CMS content comments
 	// or in its #zoom container.
 	RuleHanweb Rule = iota
-	// RuleStructured prefers the element marked itemprop=articleBody or
-	// a single <article> whose text the paragraph scoring also backs.
+	// RuleStructured takes the element marked itemprop=articleBody when
+	// it holds enough prose that the paragraph scoring also backs.
 	RuleStructured
 	// RuleNamePrune removes elements whose class or id names them as
 	// furniture (share, related, sidebar, …), or that the page hides,
