@@ -14,9 +14,13 @@ import (
 // words, English words, phrases, booleans, prefixes and filters.
 func benchSubscriptions(n int) []news.Query {
 	forms := []func(i int) news.Query{
-		func(i int) news.Query { return news.Query{Q: []string{"滨江", "物联网", "数字经济", "人工智能", "常务会议"}[i%5]} },
+		func(i int) news.Query {
+			return news.Query{Q: []string{"滨江", "物联网", "数字经济", "人工智能", "常务会议"}[i%5]}
+		},
 		func(i int) news.Query { return news.Query{Q: []string{"innovation", "digital", "park", "river"}[i%4]} },
-		func(i int) news.Query { return news.Query{Q: []string{`"digital economy"`, `"产业政策"`, `"innovation park"`}[i%3]} },
+		func(i int) news.Query {
+			return news.Query{Q: []string{`"digital economy"`, `"产业政策"`, `"innovation park"`}[i%3]}
+		},
 		func(i int) news.Query { return news.Query{Q: "(滨江 OR 萧山) AND 人工智能 -通知"} },
 		func(i int) news.Query { return news.Query{Q: "innov* economy"} },
 		func(i int) news.Query {

@@ -34,8 +34,8 @@ func TestMatchBatch(t *testing.T) {
 		want []string
 	}{
 		{news.Query{Q: "物联网"}, []string{"zh1"}},
-		{news.Query{Q: "人民"}, []string{"zh2"}},       // a Chinese word inside a longer one
-		{news.Query{Q: "机器人计划"}, []string{"zh2"}},    // only in the newest version of zh2
+		{news.Query{Q: "人民"}, []string{"zh2"}},         // a Chinese word inside a longer one
+		{news.Query{Q: "机器人计划"}, []string{"zh2"}},      // only in the newest version of zh2
 		{news.Query{Q: "innovation"}, []string{"en1"}}, // stemming: innovations, innovative
 		{news.Query{Q: `"digital economy"`}, []string{"en1"}},
 		{news.Query{Q: "digital economy"}, []string{"en1", "en2"}},

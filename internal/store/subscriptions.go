@@ -106,3 +106,24 @@ func scanSubscription(r scanner) (*news.Subscription, error) {
 	sub.Created = time.UnixMilli(created)
 	return &sub, nil
 }
+
+// LatestArticles returns, per source, when its newest article (first
+// version) was fetched: what source-health alerts call "no new article".
+func (s *Store) LatestArticles(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT source_id, MAX(fetched) FROM articles WHERE version = 1 GROUP BY source_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: latest articles: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var src, fetched string
+		if err := rows.Scan(&src, &fetched); err != nil {
+			return nil, fmt.Errorf("store: latest articles: %w", err)
+		}
+		if t, err := parseTime(fetched); err == nil {
+			out[src] = t
+		}
+	}
+	return out, rows.Err()
+}
