@@ -59,12 +59,19 @@ type Deps struct {
 	Metrics  http.Handler
 	Observer Observer
 	Logger   *slog.Logger
+	// Alerts, when set, serves subscriptions, feeds and live streams
+	// (subscriptions.go); /feeds/search.atom needs only the Searcher.
+	Alerts Alerts
+	// Token, when set, is needed by every write and export (auth.go).
+	Token string
 }
 
 // server holds the dependencies and the parsed templates.
 type server struct {
 	Deps
-	searchHTML, articleHTML *template.Template
+	searchHTML, articleHTML                        *template.Template
+	subscriptionsHTML, subscriptionHTML, loginHTML *template.Template
+	access                                         *access
 }
 
 // New returns the handler of every route.
@@ -72,7 +79,9 @@ func New(deps Deps) http.Handler {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html")}
+	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html"),
+		subscriptionsHTML: parse("subscriptions.html"), subscriptionHTML: parse("subscription.html"),
+		loginHTML: parse("login.html"), access: newAccess(deps.Token)}
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/search", s.handle(s.search))
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
@@ -83,6 +92,7 @@ func New(deps Deps) http.Handler {
 	}
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
 	mux.Handle("GET /articles/{id}", s.handle(s.articlePage))
+	s.alertRoutes(mux)
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +102,7 @@ func New(deps Deps) http.Handler {
 		}
 		return errNoRoute
 	}))
-	return s.logRequests(mux)
+	return s.logRequests(s.guard(mux))
 }
 
 // handlerFunc is a handler that reports failure by returning an error,
