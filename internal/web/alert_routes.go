@@ -8,6 +8,9 @@ import (
 // alertRoutes adds the monitors' routes: the subscription API and its
 // live stream, the feeds, the subscription pages and the token login.
 func (s *server) alertRoutes(mux *http.ServeMux) {
+	s.subscriptionsHTML, s.subscriptionHTML = parse("subscriptions.html"), parse("subscription.html")
+	s.loginHTML = parse("login.html")
+	s.access = newAccess(s.Token)
 	mux.Handle("GET /feeds/search.atom", s.handle(s.searchFeed))
 	mux.Handle("GET /static/{name}", s.handle(staticFile))
 	mux.Handle("GET /login", s.handle(s.loginPage))

@@ -69,7 +69,9 @@ type Deps struct {
 // server holds the dependencies and the parsed templates.
 type server struct {
 	Deps
-	searchHTML, articleHTML                        *template.Template
+	searchHTML, articleHTML *template.Template
+
+	// The monitors' pages and the access rules (auth.go).
 	subscriptionsHTML, subscriptionHTML, loginHTML *template.Template
 	access                                         *access
 }
@@ -79,9 +81,7 @@ func New(deps Deps) http.Handler {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html"),
-		subscriptionsHTML: parse("subscriptions.html"), subscriptionHTML: parse("subscription.html"),
-		loginHTML: parse("login.html"), access: newAccess(deps.Token)}
+	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html")}
 	mux := http.NewServeMux()
 	mux.Handle("GET /api/search", s.handle(s.search))
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
@@ -92,7 +92,7 @@ func New(deps Deps) http.Handler {
 	}
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
 	mux.Handle("GET /articles/{id}", s.handle(s.articlePage))
-	s.alertRoutes(mux)
+	s.alertRoutes(mux) // alert_routes.go
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
