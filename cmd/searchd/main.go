@@ -2,6 +2,7 @@
 // article log into the Bleve index and serves the search API and page.
 //
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
+//	        [-token-file F] [-allow-private-webhooks] [-webhook-max-attempts 8] [-webhook-timeout 10s]
 //
 // It is the index's only owner; the crawler writes the store, which
 // searchd reads (SQLite in WAL mode lets both run at once).
@@ -49,6 +50,7 @@ type config struct {
 	batch     int
 	poll      time.Duration
 	logFormat string
+	alerts    alertConfig // alerts.go
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -61,6 +63,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batch, "batch", 500, "article versions indexed per batch")
 	fs.DurationVar(&c.poll, "poll", time.Second, "pause between looks at the store once caught up")
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
+	c.alerts.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -75,6 +78,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("-log %q: want text or json", c.logFormat)
+	}
+	if err := c.alerts.check(); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -94,6 +100,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	logger := slog.New(h)
+	token, err := readToken(c.alerts.tokenFile)
+	if err != nil {
+		return err
+	}
 
 	// store.Open creates the database when the crawler has not yet: both
 	// sides migrate the same schema, so either may start first.
@@ -114,6 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := metrics.New(st, idx, logger)
+	al := newAlerts(c.alerts, c.batch, c.poll, st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,
@@ -123,6 +134,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Metrics:  reg.Handler(),
 			Observer: reg,
 			Logger:   logger,
+			Alerts:   al,
+			Token:    token,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -135,8 +148,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopFollow()
 	followed := make(chan error, 1)
 	go func() {
-		followed <- idx.Follow(followCtx, st, c.batch, c.poll, logger)
+		followed <- idx.Follow(followCtx, st, c.batch, c.poll, logger, al.afterIndex)
 	}()
+	al.start(followCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "index", c.indexDir, "store", dbPath)
@@ -165,6 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !followDone {
 		errs = append(errs, <-followed)
 	}
+	al.wait()
 	errs = append(errs, idx.Close())
 	if err := st.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close store: %w", err))
