@@ -26,6 +26,7 @@ type alertConfig struct {
 	webhookTimeout       time.Duration
 	webhookConcurrency   int
 	webhookBackoff       time.Duration
+	webhookMaxBackoff    time.Duration
 	healthInterval       time.Duration
 }
 
@@ -35,7 +36,8 @@ func (c *alertConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.maxAttempts, "webhook-max-attempts", 8, "failed attempts after which a webhook delivery is dead")
 	fs.DurationVar(&c.webhookTimeout, "webhook-timeout", 10*time.Second, "time allowed for one webhook POST")
 	fs.IntVar(&c.webhookConcurrency, "webhook-concurrency", 8, "webhook POSTs in flight at most")
-	fs.DurationVar(&c.webhookBackoff, "webhook-backoff", 5*time.Second, "pause after a delivery's first failure (doubled each time, up to 1h)")
+	fs.DurationVar(&c.webhookBackoff, "webhook-backoff", 5*time.Second, "pause after a delivery's first failure (doubled each time, with jitter)")
+	fs.DurationVar(&c.webhookMaxBackoff, "webhook-max-backoff", time.Hour, "longest pause between two attempts of a delivery")
 	fs.DurationVar(&c.healthInterval, "health-interval", time.Minute, "pause between source-health checks")
 }
 
@@ -43,8 +45,8 @@ func (c *alertConfig) check() error {
 	switch {
 	case c.maxAttempts < 1:
 		return fmt.Errorf("-webhook-max-attempts %d: want ≥ 1", c.maxAttempts)
-	case c.webhookTimeout <= 0 || c.webhookBackoff <= 0 || c.healthInterval <= 0:
-		return errors.New("-webhook-timeout, -webhook-backoff and -health-interval must be > 0")
+	case c.webhookTimeout <= 0 || c.webhookBackoff <= 0 || c.healthInterval <= 0 || c.webhookMaxBackoff < c.webhookBackoff:
+		return errors.New("-webhook-timeout, -webhook-backoff and -health-interval must be > 0, -webhook-max-backoff ≥ -webhook-backoff")
 	case c.webhookConcurrency < 1:
 		return fmt.Errorf("-webhook-concurrency %d: want ≥ 1", c.webhookConcurrency)
 	}
@@ -84,7 +86,7 @@ type alerts struct {
 func newAlerts(c alertConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger) *alerts {
 	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}}
 	a.deliverer = &alert.Deliverer{Store: st, Client: a.guard.Client(c.webhookTimeout), Logger: logger,
-		MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, Poll: poll}
+		MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, MaxBackoff: c.webhookMaxBackoff, Poll: poll}
 	recorded := func([]news.Match) {
 		a.notify.Broadcast()
 		a.deliverer.Wake()

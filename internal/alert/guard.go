@@ -88,6 +88,7 @@ func (g Guard) CheckURL(ctx context.Context, raw string) error {
 		addrs = ips
 	}
 	for _, a := range addrs {
+		a = a.Unmap()
 		if why := forbidden(a); why != "" {
 			return fmt.Errorf("%w: %s is %s (%s); webhooks go to public addresses only (searchd -allow-private-webhooks lifts this)", ErrTarget, host, why, a)
 		}

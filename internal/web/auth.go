@@ -140,8 +140,13 @@ func (s *server) guard(next http.Handler) http.Handler {
 	})
 }
 
-// isForm tells a form submission from an API call.
+// isForm tells a form of the UI from an API call. Under /api/ every
+// body is JSON, whatever its Content-Type says (curl -d sends a form's),
+// and browsers are kept out by the cross-site rule.
 func isForm(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return false
+	}
 	ct := r.Header.Get("Content-Type")
 	return strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data")
 }
