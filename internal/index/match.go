@@ -59,6 +59,15 @@ func MatchBatch(ctx context.Context, batch []news.Article, queries []news.Query)
 		return nil, nil, fmt.Errorf("match: index batch: %w", err)
 	}
 
+	// Monitors often save the same search: each distinct one runs once.
+	first := make(map[news.Query]int, len(queries))
+	var distinct []int
+	for i, q := range queries {
+		if _, ok := first[q]; !ok {
+			first[q] = i
+			distinct = append(distinct, i)
+		}
+	}
 	// Searches of an index in memory use the CPU only: one worker per
 	// core.
 	work := make(chan int)
@@ -70,7 +79,7 @@ func MatchBatch(ctx context.Context, batch []news.Article, queries []news.Query)
 			}
 		})
 	}
-	for i := range queries {
+	for _, i := range distinct {
 		if ctx.Err() != nil {
 			break
 		}
@@ -80,6 +89,11 @@ func MatchBatch(ctx context.Context, batch []news.Article, queries []news.Query)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
+	}
+	for i, q := range queries {
+		if j := first[q]; j != i {
+			out[i], errs[i] = out[j], errs[j]
+		}
 	}
 	return out, errs, nil
 }
