@@ -68,11 +68,12 @@ func MatchBatch(ctx context.Context, batch []news.Article, queries []news.Query)
 			distinct = append(distinct, i)
 		}
 	}
-	// Searches of an index in memory use the CPU only: one worker per
-	// core.
+	// Searches of an index in memory use the CPU only. Half the cores
+	// (at least one) work on them, so that matching, which may lag behind
+	// (it has its own checkpoint), leaves the rest to indexing.
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range max(1, runtime.GOMAXPROCS(0)/2) {
 		wg.Go(func() {
 			for i := range work {
 				out[i], errs[i] = x.matchOne(ctx, queries[i], len(latest))
