@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -91,7 +92,7 @@ func newAlerts(c alertConfig, batch int, poll time.Duration, st *store.Store, id
 		a.notify.Broadcast()
 		a.deliverer.Wake()
 	}
-	a.follower = &alert.Follower{Store: st, Match: matchBatch, Logger: logger, Batch: batch, Poll: poll, Recorded: recorded}
+	a.follower = &alert.Follower{Store: st, Match: a.matchBatch, Logger: logger, Batch: batch, Poll: poll, Recorded: recorded}
 	a.health = &alert.HealthChecker{Store: st, Logger: logger, Interval: c.healthInterval, Recorded: recorded}
 	return a
 }
@@ -110,8 +111,15 @@ func (a *alerts) wait() { a.wg.Wait() }
 func (a *alerts) afterIndex(context.Context, []news.Article) { a.follower.Wake() }
 
 // matchBatch adapts the index's batch matcher to the alert package.
-func matchBatch(ctx context.Context, batch []news.Article, qs []news.Query) ([][]alert.Hit, []error, error) {
-	out, errs, err := index.MatchBatch(ctx, batch, qs)
+// Alerts may lag behind indexing (they keep their own checkpoint): while
+// the index is still behind the batch, matching takes half the cores and
+// leaves the others to indexing; once indexing has caught up, all.
+func (a *alerts) matchBatch(ctx context.Context, batch []news.Article, qs []news.Query) ([][]alert.Hit, []error, error) {
+	workers := runtime.GOMAXPROCS(0)
+	if cp, err := a.idx.Checkpoint(); err == nil && cp < batch[len(batch)-1].Seq {
+		workers = max(1, workers/2)
+	}
+	out, errs, err := index.MatchBatchWorkers(ctx, batch, qs, workers)
 	if err != nil {
 		return nil, nil, err
 	}

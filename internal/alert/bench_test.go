@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -96,7 +97,25 @@ func BenchmarkIngestWithAlerts(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				f := &Follower{Store: st, Match: match}
+				// searchd's policy: half the cores while indexing is behind.
+				matchYielding := func(ctx context.Context, batch []news.Article, qs []news.Query) ([][]Hit, []error, error) {
+					workers := runtime.GOMAXPROCS(0)
+					if cp, _ := idx.Checkpoint(); cp < batch[len(batch)-1].Seq {
+						workers = max(1, workers/2)
+					}
+					out, errs, err := index.MatchBatchWorkers(ctx, batch, qs, workers)
+					if err != nil {
+						return nil, nil, err
+					}
+					hits := make([][]Hit, len(out))
+					for i, hs := range out {
+						for _, h := range hs {
+							hits[i] = append(hits[i], Hit{ID: h.ID, Snippet: h.Snippet})
+						}
+					}
+					return hits, errs, nil
+				}
+				f := &Follower{Store: st, Match: matchYielding}
 				b.StartTimer()
 				start := time.Now()
 				alertsDone := make(chan error, 1)

@@ -32,6 +32,13 @@ type BatchHit struct {
 // the corpus, which MatchBatch never reads. Of several versions of an
 // article in the batch, the latest (highest Seq) is matched.
 func MatchBatch(ctx context.Context, batch []news.Article, queries []news.Query) (out [][]BatchHit, errs []error, err error) {
+	return MatchBatchWorkers(ctx, batch, queries, runtime.GOMAXPROCS(0))
+}
+
+// MatchBatchWorkers is MatchBatch with the queries run by the given
+// number of goroutines: fewer than the cores leave the others to
+// indexing when it is busy.
+func MatchBatchWorkers(ctx context.Context, batch []news.Article, queries []news.Query, workers int) (out [][]BatchHit, errs []error, err error) {
 	out = make([][]BatchHit, len(queries))
 	errs = make([]error, len(queries))
 	if len(batch) == 0 || len(queries) == 0 {
@@ -68,12 +75,10 @@ func MatchBatch(ctx context.Context, batch []news.Article, queries []news.Query)
 			distinct = append(distinct, i)
 		}
 	}
-	// Searches of an index in memory use the CPU only. Half the cores
-	// (at least one) work on them, so that matching, which may lag behind
-	// (it has its own checkpoint), leaves the rest to indexing.
+	// Searches of an index in memory use the CPU only.
 	work := make(chan int)
 	var wg sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)/2) {
+	for range max(1, workers) {
 		wg.Go(func() {
 			for i := range work {
 				out[i], errs[i] = x.matchOne(ctx, queries[i], len(latest))
