@@ -182,6 +182,14 @@ func (a *alerts) Redeliver(ctx context.Context, sub, delivery string) error {
 	return nil
 }
 
+func (a *alerts) RedeliverDead(ctx context.Context, sub string) (int, error) {
+	n, err := a.st.RedeliverDead(ctx, sub, time.Now())
+	if err == nil && n > 0 {
+		a.deliverer.Wake()
+	}
+	return n, err
+}
+
 func (a *alerts) CheckQuery(q news.Query) error { return a.idx.Check(q) }
 
 func (a *alerts) CheckWebhook(ctx context.Context, u string) error { return a.guard.CheckURL(ctx, u) }

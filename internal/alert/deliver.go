@@ -43,7 +43,7 @@ type Deliverer struct {
 	Delivered func(d news.Delivery, a news.Attempt)
 
 	mu       sync.Mutex
-	inflight map[string]bool
+	inflight map[string]bool // by subscription
 	wake     chan struct{}
 }
 
@@ -90,7 +90,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	defer wg.Wait()
 	poll := or(d.Poll, time.Second)
 	for {
-		due, err := d.Store.DueDeliveries(ctx, time.Now(), 2*cap(slots))
+		due, err := d.Store.DueDeliveries(ctx, time.Now(), 4*cap(slots))
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -98,10 +98,12 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			d.logger().Error("reading due deliveries", "err", err)
 		}
 		for _, dl := range due {
+			// One delivery in flight per subscription: its deliveries go
+			// out in order, and a hanging receiver holds one slot, not all.
 			d.mu.Lock()
-			busy := d.inflight[dl.ID]
+			busy := d.inflight[dl.Subscription]
 			if !busy {
-				d.inflight[dl.ID] = true
+				d.inflight[dl.Subscription] = true
 			}
 			d.mu.Unlock()
 			if busy {
@@ -112,7 +114,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			default:
 				// All slots busy: the rest wait for the next round.
 				d.mu.Lock()
-				delete(d.inflight, dl.ID)
+				delete(d.inflight, dl.Subscription)
 				d.mu.Unlock()
 				continue
 			}
@@ -120,7 +122,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 				defer func() {
 					<-slots
 					d.mu.Lock()
-					delete(d.inflight, dl.ID)
+					delete(d.inflight, dl.Subscription)
 					d.mu.Unlock()
 					d.Wake() // a slot is free
 				}()

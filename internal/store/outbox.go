@@ -213,12 +213,31 @@ const deliveryColumns = `d.id, d.subscription, d.state, d.attempts, d.created, d
 	d.last_status, d.last_error, s.webhook, s.secret,
 	(SELECT COUNT(*) FROM matches m WHERE m.delivery = d.id)`
 
-// DueDeliveries returns up to limit pending deliveries whose next attempt
-// is due at now, the most overdue first, with their webhook and secret.
+// DueDeliveries returns pending deliveries whose next attempt is due at
+// now, with their webhook and secret: the most overdue of each
+// subscription, at most limit of them, the most overdue first. One per
+// subscription, so that a subscription with a backlog can't crowd the
+// others out.
 func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]news.Delivery, error) {
+	ms := now.UnixMilli()
 	return s.queryDeliveries(ctx, `SELECT `+deliveryColumns+` FROM deliveries d JOIN subscriptions s ON s.id = d.subscription
-		WHERE d.state = ? AND d.next_attempt <= ? ORDER BY d.next_attempt, d.created LIMIT ?`,
-		news.DeliveryPending, now.UnixMilli(), limit)
+		WHERE d.state = ? AND d.next_attempt <= ? AND d.id = (
+			SELECT e.id FROM deliveries e WHERE e.subscription = d.subscription AND e.state = ? AND e.next_attempt <= ?
+			ORDER BY e.next_attempt, e.created, e.id LIMIT 1)
+		ORDER BY d.next_attempt, d.created LIMIT ?`,
+		news.DeliveryPending, ms, news.DeliveryPending, ms, limit)
+}
+
+// RedeliverDead makes every dead delivery of a subscription pending
+// again (see Redeliver) and returns how many there were.
+func (s *Store) RedeliverDead(ctx context.Context, sub string, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = 0, next_attempt = ?, done = 0,
+		last_error = '' WHERE subscription = ? AND state = ?`, news.DeliveryPending, now.UnixMilli(), sub, news.DeliveryDead)
+	if err != nil {
+		return 0, fmt.Errorf("store: redeliver dead of %s: %w", sub, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // Deliveries returns a subscription's newest deliveries, newest first.

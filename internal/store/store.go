@@ -151,6 +151,7 @@ var schema = []string{
 		last_error   TEXT NOT NULL DEFAULT ''
 	);
 	CREATE INDEX deliveries_due ON deliveries (state, next_attempt);
+	CREATE INDEX deliveries_pending ON deliveries (subscription, state, next_attempt);
 	CREATE INDEX deliveries_subscription ON deliveries (subscription, created);
 	CREATE TABLE matches (
 		row          INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -24,6 +24,7 @@ func (s *server) alertRoutes(mux *http.ServeMux) {
 	mux.Handle("DELETE /api/subscriptions/{id}", s.handle(s.deleteSubscription))
 	mux.Handle("GET /api/subscriptions/{id}/events", s.handle(s.events))
 	mux.Handle("POST /api/subscriptions/{id}/deliveries/{delivery}/redeliver", s.handle(s.redeliver))
+	mux.Handle("POST /api/subscriptions/{id}/redeliver", s.handle(s.redeliverDead))
 	mux.Handle("GET /feeds/{file}", s.handle(s.subscriptionFeed))
 	mux.Handle("GET /subscriptions", s.handle(s.subscriptionsPage))
 	mux.Handle("POST /subscriptions", s.handle(s.createSubscriptionForm))

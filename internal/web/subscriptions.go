@@ -30,6 +30,8 @@ type Alerts interface {
 	Deliveries(ctx context.Context, sub string, limit int) ([]news.Delivery, error)
 	DeliveryStates(ctx context.Context) (map[string]map[string]int, error)
 	Redeliver(ctx context.Context, sub, delivery string) error
+	// RedeliverDead makes every dead delivery of sub pending again.
+	RedeliverDead(ctx context.Context, sub string) (int, error)
 	// CheckQuery plans a query as search would: a *index.QueryError when
 	// it is malformed.
 	CheckQuery(q news.Query) error
@@ -315,4 +317,18 @@ func (s *server) redeliver(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusAccepted, map[string]string{"delivery": r.PathValue("delivery"), "state": news.DeliveryPending})
+}
+
+// redeliverDead serves POST /api/subscriptions/{id}/redeliver: every dead
+// delivery of the subscription is sent again (with its own id).
+func (s *server) redeliverDead(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := s.Alerts.Subscription(r.Context(), id); err != nil {
+		return err
+	}
+	n, err := s.Alerts.RedeliverDead(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"subscription": id, "redelivered": n})
 }

@@ -212,13 +212,28 @@ func (s *server) deleteSubscriptionForm(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-// redeliverForm serves POST /subscriptions/{id}/redeliver (delivery=ID).
+// redeliverForm serves POST /subscriptions/{id}/redeliver: the delivery
+// named by the field "delivery", or every dead one without it; back to
+// the page given by "back" (the list or the subscription's page).
 func (s *server) redeliverForm(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	if err := s.Alerts.Redeliver(r.Context(), id, r.PostFormValue("delivery")); err != nil {
-		return err
+	if d := r.PostFormValue("delivery"); d != "" {
+		if err := s.Alerts.Redeliver(r.Context(), id, d); err != nil {
+			return err
+		}
+	} else {
+		if _, err := s.Alerts.Subscription(r.Context(), id); err != nil {
+			return err
+		}
+		if _, err := s.Alerts.RedeliverDead(r.Context(), id); err != nil {
+			return err
+		}
 	}
-	http.Redirect(w, r, subscriptionPath(id), http.StatusSeeOther)
+	back := subscriptionPath(id)
+	if r.PostFormValue("back") == "list" {
+		back = "/subscriptions"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
 
