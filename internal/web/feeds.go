@@ -22,8 +22,6 @@ import (
 // same bytes and its ETag holds.
 
 const (
-	atomNS = "http://www.w3.org/2005/Atom"
-	dcNS   = "http://purl.org/dc/elements/1.1/"
 	// feedSize is the entries of a feed.
 	feedSize = 50
 	// startingCategory marks the entries a new subscription's feed shows
