@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -271,6 +273,13 @@ func (d *Deliverer) post(ctx context.Context, dl news.Delivery, ms []news.Match)
 	req.Header.Set(HeaderSignature, sig)
 	resp, err := d.Client.Do(req)
 	if err != nil {
+		// The client's error names the URL, which may carry a token of
+		// the receiver's: keep the operation and the cause only, for the
+		// log and the delivery's last_error.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("%s: %w", ue.Op, ue.Err)
+		}
 		return 0, err
 	}
 	defer resp.Body.Close()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"riverside/internal/news"
 )
 
 func TestCheckURL(t *testing.T) {
@@ -77,5 +79,18 @@ func TestClientNoRedirects(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusTemporaryRedirect || hit {
 		t.Errorf("status %d, followed %v; want the 307 itself", resp.StatusCode, hit)
+	}
+}
+
+// TestDeliveryErrorHidesURL: a receiver's URL may hold its token; a failed
+// attempt's error (logged, shown in the API) names the cause, not the URL.
+func TestDeliveryErrorHidesURL(t *testing.T) {
+	ln := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	u := ln.URL + "/hook?token=SECRET-IN-URL"
+	ln.Close() // refused from now on
+	d := &Deliverer{Client: Guard{AllowPrivate: true}.Client(time.Second)}
+	_, err := d.post(context.Background(), news.Delivery{ID: "msg_1", Webhook: u, Secret: NewSecret()}, []news.Match{{ArticleID: "a"}})
+	if err == nil || strings.Contains(err.Error(), "SECRET-IN-URL") || strings.Contains(err.Error(), "/hook") {
+		t.Errorf("error %v: want one without the URL's path and query", err)
 	}
 }

@@ -57,8 +57,8 @@ type deliveryRow struct {
 	Redeliver                  bool
 }
 
-func (s *server) row(sub news.Subscription, counts map[string]int) subscriptionRow {
-	return subscriptionRow{ID: sub.ID, Name: sub.Name, Summary: subscriptionSummary(&sub), Feed: feedPath(sub.ID),
+func (s *server) row(r *http.Request, sub news.Subscription, counts map[string]int) subscriptionRow {
+	return subscriptionRow{ID: sub.ID, Name: sub.Name, Summary: subscriptionSummary(&sub), Feed: baseURL(r) + feedPath(sub.ID),
 		Page: subscriptionPath(sub.ID), State: deliveryState(counts), Webhook: sub.Webhook != ""}
 }
 
@@ -87,7 +87,7 @@ func (s *server) renderSubscriptions(w http.ResponseWriter, r *http.Request, vie
 		return err
 	}
 	for _, sub := range subs {
-		row := s.row(sub, states[sub.ID])
+		row := s.row(r, sub, states[sub.ID])
 		ms, err := s.Alerts.Matches(r.Context(), sub.ID, 3)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *server) renderSubscription(w http.ResponseWriter, r *http.Request, id, 
 	if err != nil {
 		return err
 	}
-	view := subscriptionView{Form: form(url.Values{}), CSRF: s.access.csrf, Sub: s.row(*sub, states[id]), Secret: secret,
+	view := subscriptionView{Form: form(url.Values{}), CSRF: s.access.csrf, Sub: s.row(r, *sub, states[id]), Secret: secret,
 		Created: created, Events: "/api/subscriptions/" + url.PathEscape(id) + "/events"}
 	ms, err := s.Alerts.Matches(ctx, id, 50)
 	if err != nil {
