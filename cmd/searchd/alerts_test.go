@@ -196,6 +196,16 @@ func TestTokenForms(t *testing.T) {
 	if code, _ := form("/login", url.Values{"token": {token}}); code != http.StatusForbidden {
 		t.Errorf("login without CSRF: %d, want 403", code)
 	}
+	// The cookie as the browser gets it: HttpOnly, SameSite=Strict.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	lr, err := noFollow.PostForm(base+"/login", url.Values{"csrf": {csrf}, "token": {token}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr.Body.Close()
+	if sc := lr.Header.Get("Set-Cookie"); lr.StatusCode != http.StatusSeeOther || !strings.Contains(sc, "HttpOnly") || !strings.Contains(sc, "SameSite=Strict") {
+		t.Errorf("login: %d, Set-Cookie %q", lr.StatusCode, sc)
+	}
 	if code, _ := form("/login", url.Values{"csrf": {csrf}, "token": {token}, "next": {"/subscriptions"}}); code != http.StatusOK {
 		t.Fatalf("login: %d", code)
 	}
@@ -288,5 +298,52 @@ func TestSourceHealthAlert(t *testing.T) {
 		if code, _ := postJSON(t, http.DefaultClient, base+"/api/subscriptions", bad, nil); code != http.StatusBadRequest {
 			t.Errorf("%v: %d, want 400", bad, code)
 		}
+	}
+}
+
+// TestEventStream reads /api/subscriptions/{id}/events while an article
+// arrives: the match comes as an SSE event whose id resumes the stream.
+func TestEventStream(t *testing.T) {
+	dir := t.TempDir()
+	base, _ := startWith(t, dir)
+	st := openStore(t, dir)
+	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网"}, nil)
+	if code != http.StatusCreated {
+		t.Fatalf("subscribe: %d", code)
+	}
+	id := c["id"].(string)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/subscriptions/"+id+"/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	// The stream is open (its first comment is in) before the article is.
+	buf := make([]byte, 4096)
+	if _, err := resp.Body.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	a := put(t, st, "https://www.hhtz.gov.cn/art/9.html", "物联网<script>x()</script>大会", "物联网大会开幕。")
+	var got strings.Builder
+	for !strings.Contains(got.String(), "\n\n") || !strings.Contains(got.String(), "event: match") {
+		n, err := resp.Body.Read(buf)
+		if err != nil {
+			t.Fatalf("stream: %v after %q", err, got.String())
+		}
+		got.Write(buf[:n])
+	}
+	ev := got.String()
+	if !regexp.MustCompile(`(?m)^id: \d+$`).MatchString(ev) || !strings.Contains(ev, `"id":"`+a.ID+`"`) {
+		t.Errorf("event %q: want an id line and the article", ev)
+	}
+	data := regexp.MustCompile(`(?m)^data: (.*)$`).FindStringSubmatch(ev)
+	var m struct{ Title string }
+	if data == nil || json.Unmarshal([]byte(data[1]), &m) != nil || m.Title != "物联网<script>x()</script>大会" {
+		t.Errorf("event data %q: want the title as text", ev)
 	}
 }
