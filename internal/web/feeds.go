@@ -31,6 +31,7 @@ const (
 
 type atomFeed struct {
 	XMLName   xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	DC        string      `xml:"xmlns:dc,attr"`
 	ID        string      `xml:"id"`
 	Title     string      `xml:"title"`
 	Subtitle  string      `xml:"subtitle,omitempty"`
@@ -70,7 +71,9 @@ type atomEntry struct {
 	Authors    []atomPerson   `xml:"author"`
 	Summary    atomText       `xml:"summary"`
 	Categories []atomCategory `xml:"category"`
-	Publisher  string         `xml:"http://purl.org/dc/elements/1.1/ publisher,omitempty"`
+	// Publisher is written with the prefix declared on the feed
+	// (xmlns:dc): feed readers look extensions up by prefix.
+	Publisher string `xml:"dc:publisher,omitempty"`
 
 	updated time.Time
 }
@@ -159,6 +162,7 @@ func writeFeed(w http.ResponseWriter, r *http.Request, f *atomFeed, fallback tim
 	}
 	f.Updated = atomTime(updated)
 	f.Author = atomPerson{Name: "Riverside"}
+	f.DC = "http://purl.org/dc/elements/1.1/"
 	f.Generator = "Riverside"
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
