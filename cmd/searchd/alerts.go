@@ -82,10 +82,12 @@ type alerts struct {
 	deliverer *alert.Deliverer
 	health    *alert.HealthChecker
 	wg        sync.WaitGroup
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 func newAlerts(c alertConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger) *alerts {
-	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}}
+	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}, closing: make(chan struct{})}
 	a.deliverer = &alert.Deliverer{Store: st, Client: a.guard.Client(c.webhookTimeout), Logger: logger,
 		MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, MaxBackoff: c.webhookMaxBackoff, Poll: poll}
 	recorded := func([]news.Match) {
@@ -195,5 +197,10 @@ func (a *alerts) CheckQuery(q news.Query) error { return a.idx.Check(q) }
 func (a *alerts) CheckWebhook(ctx context.Context, u string) error { return a.guard.CheckURL(ctx, u) }
 
 func (a *alerts) Changed() <-chan struct{} { return a.notify.Changed() }
+
+func (a *alerts) Closing() <-chan struct{} { return a.closing }
+
+// closeStreams ends the live streams; http.Server.Shutdown calls it.
+func (a *alerts) closeStreams() { a.closeOnce.Do(func() { close(a.closing) }) }
 
 func (a *alerts) NewIDs() (string, string) { return alert.NewSubscriptionID(), alert.NewSecret() }

@@ -305,7 +305,7 @@ func TestSourceHealthAlert(t *testing.T) {
 // arrives: the match comes as an SSE event whose id resumes the stream.
 func TestEventStream(t *testing.T) {
 	dir := t.TempDir()
-	base, _ := startWith(t, dir)
+	base, stop := startWith(t, dir)
 	st := openStore(t, dir)
 	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网"}, nil)
 	if code != http.StatusCreated {
@@ -345,5 +345,10 @@ func TestEventStream(t *testing.T) {
 	var m struct{ Title string }
 	if data == nil || json.Unmarshal([]byte(data[1]), &m) != nil || m.Title != "物联网<script>x()</script>大会" {
 		t.Errorf("event data %q: want the title as text", ev)
+	}
+	// Shutting down with the stream still open ends it, cleanly (the
+	// server does not wait out its shutdown timeout for it).
+	if err := stop(); err != nil {
+		t.Errorf("shutdown with a live stream: %v", err)
 	}
 }

@@ -144,6 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 
+	srv.RegisterOnShutdown(al.closeStreams)
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	followed := make(chan error, 1)

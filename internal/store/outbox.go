@@ -111,6 +111,21 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Ti
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// Statements prepared once: a batch can carry tens of thousands of
+	// matches.
+	seen, err := tx.PrepareContext(ctx, `SELECT 1 FROM matches WHERE subscription = ? AND article_id = ? LIMIT 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer seen.Close()
+	insert, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO matches
+		(subscription, article_id, version, seq, delivery, matched, url, title, published, updated,
+		 source, district, lang, author, publisher, snippet)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	defer insert.Close()
 	var out []news.Match
 	for _, m := range ms {
 		si := subs[m.Subscription]
@@ -119,8 +134,7 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Ti
 		}
 		if !si.updates {
 			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM matches WHERE subscription = ? AND article_id = ? LIMIT 1`,
-				m.Subscription, m.ArticleID).Scan(&one)
+			err := seen.QueryRowContext(ctx, m.Subscription, m.ArticleID).Scan(&one)
 			if err == nil {
 				continue
 			}
@@ -132,10 +146,7 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Ti
 		if si.webhook != "" && delivery == "" {
 			delivery = newID()
 		}
-		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO matches
-			(subscription, article_id, version, seq, delivery, matched, url, title, published, updated,
-			 source, district, lang, author, publisher, snippet)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		res, err := insert.ExecContext(ctx,
 			m.Subscription, m.ArticleID, m.Version, m.Seq, delivery, now.UnixMilli(), m.URL, m.Title,
 			formatTime(m.Published), m.Updated.UnixMilli(), m.Source, m.District, m.Lang, m.Author,
 			m.Publisher, m.Snippet)

@@ -85,6 +85,9 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) error {
 		case <-ctx.Done():
 			t.Stop()
 			return nil
+		case <-s.Alerts.Closing():
+			t.Stop()
+			return nil
 		case <-changed:
 			t.Stop()
 		case <-t.C:

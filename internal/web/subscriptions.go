@@ -40,6 +40,9 @@ type Alerts interface {
 	CheckWebhook(ctx context.Context, u string) error
 	// Changed is closed when the outbox next gets new matches.
 	Changed() <-chan struct{}
+	// Closing is closed when the server shuts down: live streams end
+	// then (http.Server.Shutdown waits for handlers, not for clients).
+	Closing() <-chan struct{}
 	// NewIDs gives a fresh subscription id and signing secret.
 	NewIDs() (id, secret string)
 }
