@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -350,5 +351,81 @@ func TestEventStream(t *testing.T) {
 	// server does not wait out its shutdown timeout for it).
 	if err := stop(); err != nil {
 		t.Errorf("shutdown with a live stream: %v", err)
+	}
+}
+
+// TestFeedStartingPage: a new subscription's feed starts with the latest
+// older matches, marked as such, and never alerts on them; new matches
+// come in unmarked, each article under one id.
+func TestFeedStartingPage(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	old := put(t, st, "https://www.hhtz.gov.cn/art/old.html", "物联网小镇去年的新闻", "物联网小镇去年新增企业。")
+	base, _ := startWith(t, dir)
+	eventually(t, "indexing", func() bool {
+		var h struct {
+			IndexedSeq int64 `json:"indexed_seq"`
+		}
+		getJSON(t, base+"/healthz", &h)
+		return h.IndexedSeq == old.Seq
+	})
+	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网"}, nil)
+	if code != http.StatusCreated {
+		t.Fatalf("subscribe: %d", code)
+	}
+	feed := c["feed"].(string)
+	type entry struct {
+		ID         string `xml:"id"`
+		Title      string `xml:"title"`
+		Categories []struct {
+			Term string `xml:"term,attr"`
+		} `xml:"category"`
+	}
+	read := func() map[string]entry {
+		resp, err := http.Get(feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var f struct {
+			Entries []entry `xml:"entry"`
+		}
+		if err := xml.NewDecoder(resp.Body).Decode(&f); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]entry{}
+		for _, e := range f.Entries {
+			if _, dup := out[e.ID]; dup {
+				t.Errorf("entry %s twice", e.ID)
+			}
+			out[e.ID] = e
+		}
+		return out
+	}
+	marked := func(e entry) bool {
+		for _, c := range e.Categories {
+			if c.Term == "before-subscription" {
+				return true
+			}
+		}
+		return false
+	}
+	got := read()
+	if e, ok := got["urn:riverside:article:"+old.ID]; !ok || !marked(e) {
+		t.Fatalf("feed %+v: want the older article, marked before-subscription", got)
+	}
+	fresh := put(t, st, "https://www.hhtz.gov.cn/art/new.html", "物联网小镇今天的新闻", "物联网小镇今天新增企业。")
+	eventually(t, "the new match in the feed", func() bool {
+		_, ok := read()["urn:riverside:article:"+fresh.ID]
+		return ok
+	})
+	got = read()
+	if e := got["urn:riverside:article:"+fresh.ID]; marked(e) {
+		t.Errorf("the new match is marked as older")
+	}
+	var s subState
+	getJSON(t, base+"/api/subscriptions/"+c["id"].(string), &s)
+	if len(s.Matches) != 1 || s.Matches[0].ID != fresh.ID {
+		t.Errorf("outbox %+v: want the new article only", s.Matches)
 	}
 }
