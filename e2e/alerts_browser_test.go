@@ -92,6 +92,56 @@ func TestLiveViewInBrowser(t *testing.T) {
 	}
 	b.screenshot(t, u, "live-view.png", "1280,900")
 
+	// Truly live: the page is open, then a match arrives and is added to
+	// it without a reload; its markup is text and never runs.
+	t.Run("live", func(t *testing.T) {
+		var c2 created
+		if code := postJSON(t, base+"/api/subscriptions", "", map[string]any{"name": "live 2", "query": "现场直播"}, &c2); code != http.StatusCreated {
+			t.Fatalf("subscribe: %d", code)
+		}
+		p := b.openPage(t, base+"/subscriptions/"+c2.ID)
+		p.waitFor("the page", `document.readyState === "complete" && document.getElementById("no-matches")`)
+		p.waitFor("the stream to open", `document.getElementById("live-status").textContent.startsWith("Live:")`)
+		st, err := store.Open(context.Background(), filepath.Join(data, store.FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		title2 := `<img src=x onerror="document.body.dataset.pwned=3">现场直播<script>document.title="pwned"</script>`
+		text2 := `现场直播正文<script>document.body.dataset.pwned=4</script>。`
+		a2 := &news.Article{ID: news.ArticleID("https://example.gov.cn/live/2"), URL: "https://example.gov.cn/live/2", SourceID: "test",
+			Title: title2, Text: text2, Hash: news.TextHash(text2), Lang: "zh", Fetched: time.Now()}
+		if _, err := st.Put(context.Background(), a2); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		p.waitFor("the match to appear", `document.querySelectorAll("#live .hit.live").length === 1`)
+		var got struct {
+			Title, Link, Snippet, DocTitle string
+			Pwned                          bool
+			Markup, Marks                  int
+			Empty                          bool
+		}
+		p.eval(`({
+			Title: document.querySelector("#live .hit.live h3 a").textContent,
+			Link: document.querySelector("#live .hit.live h3 a").href,
+			Snippet: document.querySelector("#live .hit.live .snippet").textContent,
+			DocTitle: document.title,
+			Pwned: "pwned" in document.body.dataset,
+			Markup: document.querySelectorAll("#live script, #live img").length,
+			Marks: document.querySelectorAll("#live .hit.live mark").length,
+			Empty: document.getElementById("no-matches") !== null,
+		})`, &got)
+		if got.Title != title2 || got.Link != a2.URL || !strings.Contains(got.Snippet, "<script>document.body.dataset.pwned=4</script>") {
+			t.Errorf("live entry %+v: want the title, link and snippet as text", got)
+		}
+		if got.Pwned || got.DocTitle != "live 2 · Riverside" || got.Markup != 0 {
+			t.Errorf("markup from the article ran or became elements: %+v", got)
+		}
+		if got.Marks != 1 || got.Empty {
+			t.Errorf("%d <mark>s (want 1), placeholder still there: %v", got.Marks, got.Empty)
+		}
+	})
+
 	// The same markup in the feed and the search page stays text too.
 	page := b.dom(t, base+"/?q="+"直播测试")
 	if strings.Contains(page, "data-pwned") || !strings.Contains(page, "Subscribe to this search") {
