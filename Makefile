@@ -10,7 +10,7 @@ DATA   ?= data
 INDEX  ?= index
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build demo run test lint bench extract-bench clean
+.PHONY: all build demo run test lint bench extract-bench clean fuzz
 
 all: build
 
@@ -28,6 +28,12 @@ run: build
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# Every fuzz target for FUZZTIME (seed corpora in testdata/fuzz run in
+# make test anyway).
+FUZZTIME ?= 10s
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 lint:
 	$(GO) vet ./...

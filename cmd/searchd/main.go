@@ -2,6 +2,7 @@
 // article log into the Bleve index and serves the search API and page.
 //
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
+//	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
 //	        [-token-file F] [-allow-private-webhooks] [-webhook-max-attempts 8] [-webhook-timeout 10s]
 //
 // It is the index's only owner; the crawler writes the store, which
@@ -23,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"riverside/internal/capture"
 	"riverside/internal/index"
 	"riverside/internal/metrics"
 	"riverside/internal/news"
@@ -50,6 +52,7 @@ type config struct {
 	batch     int
 	poll      time.Duration
 	logFormat string
+	limits    web.Limits
 	alerts    alertConfig // alerts.go
 }
 
@@ -63,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batch, "batch", 500, "article versions indexed per batch")
 	fs.DurationVar(&c.poll, "poll", time.Second, "pause between looks at the store once caught up")
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
+	limitFlags(fs, &c.limits)
 	c.alerts.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -78,6 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("-log %q: want text or json", c.logFormat)
+	}
+	if err := checkLimits(c.limits); err != nil {
+		return c, err
 	}
 	if err := c.alerts.check(); err != nil {
 		return c, err
@@ -124,6 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := metrics.New(st, idx, logger)
+	reg.WatchLag(st, idx, logger)
 	al := newAlerts(c.alerts, c.batch, c.poll, st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
@@ -134,6 +142,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Metrics:  reg.Handler(),
 			Observer: reg,
 			Logger:   logger,
+			Captures: capture.Reader{Dir: filepath.Join(c.dataDir, "warc")},
+			Limits:   c.limits,
 			Alerts:   al,
 			Token:    token,
 		}),
@@ -141,6 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 
