@@ -94,7 +94,8 @@ func newAlerts(c alertConfig, batch int, poll time.Duration, st *store.Store, id
 		a.notify.Broadcast()
 		a.deliverer.Wake()
 	}
-	a.follower = &alert.Follower{Store: st, Match: a.matchBatch, Logger: logger, Batch: batch, Poll: poll, Recorded: recorded}
+	a.follower = &alert.Follower{Store: st, Match: a.matchBatch, Logger: logger, Batch: batch, Poll: poll, Recorded: recorded,
+		Busy: func(ctx context.Context) bool { return a.indexBehind(ctx, int64(batch)) }}
 	a.health = &alert.HealthChecker{Store: st, Logger: logger, Interval: c.healthInterval, Recorded: recorded}
 	return a
 }
@@ -111,6 +112,19 @@ func (a *alerts) wait() { a.wg.Wait() }
 // afterIndex wakes the alert follower when the index has taken a batch:
 // alerts follow indexing closely, from their own checkpoint.
 func (a *alerts) afterIndex(context.Context, []news.Article) { a.follower.Wake() }
+
+// indexBehind tells whether indexing has more than a batch to go: alerts
+// then wait (Follower.Busy), so that a backlog (a first start, a rebuilt
+// index, a bulk import) is indexed at full speed; in steady running the
+// index is within a batch of the log and alerts follow at once.
+func (a *alerts) indexBehind(ctx context.Context, batch int64) bool {
+	head, err := a.st.MaxSeq(ctx)
+	if err != nil {
+		return false
+	}
+	cp, err := a.idx.Checkpoint()
+	return err == nil && head-cp > batch
+}
 
 // matchBatch adapts the index's batch matcher to the alert package.
 // Alerts may lag behind indexing (they keep their own checkpoint): while

@@ -40,6 +40,12 @@ type Follower struct {
 	Poll  time.Duration
 	// Recorded, when set, is called with what each step recorded.
 	Recorded func([]news.Match)
+	// Busy, when set, tells Run that indexing has a backlog: Run then
+	// waits, up to MaxHold in a row (default 1 minute), and leaves the CPU
+	// to indexing. Alerts keep their own checkpoint, so they can lag and
+	// catch up; search must not.
+	Busy    func(ctx context.Context) bool
+	MaxHold time.Duration
 	// Now defaults to time.Now.
 	Now  func() time.Time
 	wake chan struct{}
@@ -71,7 +77,21 @@ func (f *Follower) Run(ctx context.Context) error {
 		poll = time.Second
 	}
 	backoff := poll
+	var holding time.Time
 	for {
+		if f.Busy != nil && f.Busy(ctx) {
+			if holding.IsZero() {
+				holding = time.Now()
+			}
+			if time.Since(holding) < or(f.MaxHold, time.Minute) {
+				if !f.sleep(ctx, poll) {
+					return nil
+				}
+				continue
+			}
+		} else {
+			holding = time.Time{}
+		}
 		n, err := f.Step(ctx)
 		if ctx.Err() != nil {
 			return nil
@@ -87,16 +107,23 @@ func (f *Follower) Run(ctx context.Context) error {
 		default:
 			backoff = poll
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !f.sleep(ctx, wait) {
 			return nil
-		case <-f.wake:
-			t.Stop()
-		case <-t.C:
 		}
 	}
+}
+
+// sleep waits for d or a Wake; it reports false when ctx is done.
+func (f *Follower) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-f.wake:
+	case <-t.C:
+	}
+	return true
 }
 
 func (f *Follower) batch() int {

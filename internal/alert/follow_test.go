@@ -334,3 +334,26 @@ func TestHealthCheckerRecordsOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowerHoldIsBounded: while indexing reports a backlog the
+// follower waits, but never longer than MaxHold: alerts come anyway.
+func TestFollowerHoldIsBounded(t *testing.T) {
+	st := openStore(t)
+	sub := subscribe(t, st, "物联网", "", false)
+	put(t, st, "http://x/1", "物联网小镇开园", "滨江物联网小镇今天开园。")
+	var mu sync.Mutex
+	asked := 0
+	f := &Follower{Store: st, Match: match, Poll: time.Millisecond, MaxHold: 20 * time.Millisecond,
+		Busy: func(context.Context) bool { mu.Lock(); asked++; mu.Unlock(); return true }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- f.Run(ctx) }()
+	waitFor(t, func() bool { return len(matchedIDs(t, st, sub.ID)) == 1 })
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if asked < 2 {
+		t.Errorf("Busy asked %d times: the follower did not wait", asked)
+	}
+}

@@ -127,3 +127,12 @@ func (s *Store) LatestArticles(ctx context.Context) (map[string]time.Time, error
 	}
 	return out, rows.Err()
 }
+
+// MaxSeq returns the newest sequence number in the log, 0 when empty.
+func (s *Store) MaxSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM articles`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("store: max seq: %w", err)
+	}
+	return seq, nil
+}
