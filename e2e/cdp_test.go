@@ -79,12 +79,20 @@ func (b *browser) openPage(t *testing.T, u string) *page {
 // value into v.
 func (p *page) eval(expr string, v any) {
 	p.t.Helper()
+	if err := p.try(expr, v); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// try is eval reporting a failure, such as "no execution context" while
+// the page is still loading, as an error.
+func (p *page) try(expr string, v any) error {
 	p.next++
 	id := p.next
 	msg := map[string]any{"id": id, "method": "Runtime.evaluate",
 		"params": map[string]any{"expression": expr, "returnByValue": true}}
 	if err := websocket.JSON.Send(p.ws, msg); err != nil {
-		p.t.Fatal(err)
+		return err
 	}
 	p.ws.SetReadDeadline(time.Now().Add(30 * time.Second))
 	for {
@@ -99,18 +107,18 @@ func (p *page) eval(expr string, v any) {
 			Error any `json:"error"`
 		}
 		if err := websocket.JSON.Receive(p.ws, &r); err != nil {
-			p.t.Fatal(err)
+			return err
 		}
 		if r.ID != id {
 			continue // an event
 		}
 		if r.Error != nil || r.Result.ExceptionDetails != nil {
-			p.t.Fatalf("eval %s: %v %v", expr, r.Error, r.Result.ExceptionDetails)
+			return fmt.Errorf("eval %s: %v %v", expr, r.Error, r.Result.ExceptionDetails)
 		}
 		if err := json.Unmarshal(r.Result.Result.Value, v); err != nil {
-			p.t.Fatalf("eval %s: %s: %v", expr, r.Result.Result.Value, err)
+			return fmt.Errorf("eval %s: %s: %w", expr, r.Result.Result.Value, err)
 		}
-		return
+		return nil
 	}
 }
 
@@ -119,7 +127,7 @@ func (p *page) waitFor(what, expr string) {
 	p.t.Helper()
 	waitUntil(p.t, what, 30*time.Second, func() bool {
 		var ok bool
-		p.eval(fmt.Sprintf("Boolean(%s)", expr), &ok)
-		return ok
+		// Not yet, while the page is still loading.
+		return p.try(fmt.Sprintf("Boolean(%s)", expr), &ok) == nil && ok
 	})
 }
