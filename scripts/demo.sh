@@ -26,7 +26,7 @@ for _ in $(seq 100); do [ -s "$sources" ] && break; sleep 0.1; done
 
 "$BIN/crawler" run -config "$sources" -data "$DEMO_DATA" &
 pids+=($!)
-"$BIN/searchd" -addr "$DEMO_ADDR" -data "$DEMO_DATA" -index "$DEMO_DATA/index" &
+"$BIN/searchd" -allow-private-webhooks -addr "$DEMO_ADDR" -data "$DEMO_DATA" -index "$DEMO_DATA/index" &
 pids+=($!)
 
 echo "demo: mirror  http://$DEMO_MIRROR_ADDR/"

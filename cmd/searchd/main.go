@@ -3,6 +3,7 @@
 //
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
 //	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
+//	        [-token-file F] [-allow-private-webhooks] [-webhook-max-attempts 8] [-webhook-timeout 10s]
 //
 // It is the index's only owner; the crawler writes the store, which
 // searchd reads (SQLite in WAL mode lets both run at once).
@@ -52,6 +53,7 @@ type config struct {
 	poll      time.Duration
 	logFormat string
 	limits    web.Limits
+	alerts    alertConfig // alerts.go
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -65,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.poll, "poll", time.Second, "pause between looks at the store once caught up")
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
 	limitFlags(fs, &c.limits)
+	c.alerts.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -81,6 +84,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, fmt.Errorf("-log %q: want text or json", c.logFormat)
 	}
 	if err := checkLimits(c.limits); err != nil {
+		return c, err
+	}
+	if err := c.alerts.check(); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -101,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		h = slog.NewJSONHandler(stderr, nil)
 	}
 	logger := slog.New(h)
+	token, err := readToken(c.alerts.tokenFile)
+	if err != nil {
+		return err
+	}
 
 	// store.Open creates the database when the crawler has not yet: both
 	// sides migrate the same schema, so either may start first.
@@ -122,6 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	reg := metrics.New(st, idx, logger)
 	reg.WatchLag(st, idx, logger)
+	al := newAlerts(c.alerts, c.batch, c.poll, st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,
@@ -133,6 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Logger:   logger,
 			Captures: capture.Reader{Dir: filepath.Join(c.dataDir, "warc")},
 			Limits:   c.limits,
+			Alerts:   al,
+			Token:    token,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -142,12 +155,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 
+	srv.RegisterOnShutdown(al.closeStreams)
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	followed := make(chan error, 1)
 	go func() {
-		followed <- idx.Follow(followCtx, st, c.batch, c.poll, logger)
+		followed <- idx.Follow(followCtx, st, c.batch, c.poll, logger, al.afterIndex)
 	}()
+	al.start(followCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	logger.Info("listening", "addr", ln.Addr().String(), "index", c.indexDir, "store", dbPath)
@@ -176,6 +191,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if !followDone {
 		errs = append(errs, <-followed)
 	}
+	al.wait()
 	errs = append(errs, idx.Close())
 	if err := st.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close store: %w", err))

@@ -119,6 +119,65 @@ var schema = []string{
 		hash          TEXT NOT NULL DEFAULT ''
 	);
 	CREATE INDEX pages_source ON pages (source_id);`,
+	// Alerts (subscriptions.go, outbox.go): saved searches, the outbox of
+	// their matches, the webhook deliveries that carry them, and the
+	// alerts' own checkpoint in the log, independent of the index. Times
+	// are Unix milliseconds, which compare as numbers.
+	`CREATE TABLE subscriptions (
+		id          TEXT PRIMARY KEY,
+		name        TEXT NOT NULL,
+		kind        TEXT NOT NULL,
+		query       TEXT NOT NULL DEFAULT '',
+		source      TEXT NOT NULL DEFAULT '',
+		district    TEXT NOT NULL DEFAULT '',
+		lang        TEXT NOT NULL DEFAULT '',
+		webhook     TEXT NOT NULL DEFAULT '',
+		secret      TEXT NOT NULL DEFAULT '',
+		updates     INTEGER NOT NULL DEFAULT 0,
+		stale_after INTEGER NOT NULL DEFAULT 0,
+		fail_ratio  REAL NOT NULL DEFAULT 0,
+		start_seq   INTEGER NOT NULL,
+		created     INTEGER NOT NULL
+	);
+	CREATE TABLE deliveries (
+		id           TEXT PRIMARY KEY,
+		subscription TEXT NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+		state        TEXT NOT NULL,
+		attempts     INTEGER NOT NULL DEFAULT 0,
+		created      INTEGER NOT NULL,
+		next_attempt INTEGER NOT NULL,
+		done         INTEGER NOT NULL DEFAULT 0,
+		last_status  INTEGER NOT NULL DEFAULT 0,
+		last_error   TEXT NOT NULL DEFAULT ''
+	);
+	CREATE INDEX deliveries_due ON deliveries (state, next_attempt);
+	CREATE INDEX deliveries_pending ON deliveries (subscription, state, next_attempt);
+	CREATE INDEX deliveries_subscription ON deliveries (subscription, created);
+	CREATE TABLE matches (
+		row          INTEGER PRIMARY KEY AUTOINCREMENT,
+		subscription TEXT NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+		article_id   TEXT NOT NULL,
+		version      INTEGER NOT NULL,
+		seq          INTEGER NOT NULL,
+		delivery     TEXT NOT NULL DEFAULT '',
+		matched      INTEGER NOT NULL,
+		url          TEXT NOT NULL DEFAULT '',
+		title        TEXT NOT NULL DEFAULT '',
+		published    TEXT NOT NULL DEFAULT '',
+		updated      INTEGER NOT NULL DEFAULT 0,
+		source       TEXT NOT NULL DEFAULT '',
+		district     TEXT NOT NULL DEFAULT '',
+		lang         TEXT NOT NULL DEFAULT '',
+		author       TEXT NOT NULL DEFAULT '',
+		publisher    TEXT NOT NULL DEFAULT '',
+		snippet      TEXT NOT NULL DEFAULT '',
+		UNIQUE (subscription, article_id, version)
+	);
+	CREATE INDEX matches_delivery ON matches (delivery);
+	CREATE TABLE alert_state (
+		key   TEXT PRIMARY KEY,
+		value INTEGER NOT NULL
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

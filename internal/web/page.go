@@ -42,6 +42,8 @@ type pageView struct {
 	Pages    []pageLink
 	Prev     string
 	Next     string
+	// Subscribe links to a subscription form for this search.
+	Subscribe string
 }
 
 // formView holds the values of the search form.
@@ -124,6 +126,9 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	view.Facets = facetViews(v, res.Facets)
 	view.Filters = filterViews(v)
 	view.Pages, view.Prev, view.Next = pagination(v, q.Page, q.Size, res.Total)
+	if s.Alerts != nil {
+		view.Subscribe = subscribeLink(v)
+	}
 	return s.render(w, view)
 }
 

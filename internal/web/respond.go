@@ -37,6 +37,7 @@ type problem struct {
 func classify(err error) problem {
 	var qe *index.QueryError
 	var pe *paramError
+	var qf *queryFieldError
 	var le *limitError
 	var me *http.MaxBytesError
 	switch {
@@ -49,6 +50,15 @@ func classify(err error) problem {
 		return problem{status: http.StatusBadRequest, Error: qe.Error(), Pos: &pos, Param: "q"}
 	case errors.As(err, &pe):
 		return problem{status: http.StatusBadRequest, Error: pe.Error(), Param: pe.Param}
+	case errors.As(err, &qf):
+		pos := qf.Pos
+		return problem{status: http.StatusBadRequest, Error: qf.Error(), Pos: &pos, Param: "query"}
+	case errors.Is(err, ErrSubscriptionNotFound):
+		return problem{status: http.StatusNotFound, Error: "subscription not found"}
+	case errors.Is(err, errUnauthorized):
+		return problem{status: http.StatusUnauthorized, Error: errUnauthorized.Error()}
+	case errors.Is(err, errForbidden):
+		return problem{status: http.StatusForbidden, Error: errForbidden.Error()}
 	case errors.Is(err, errNoCapture):
 		return problem{status: http.StatusNotFound, Error: errNoCapture.Error()}
 	case errors.Is(err, ErrNotFound):
@@ -74,7 +84,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/healthz" {
+	if p.status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="riverside"`)
+	}
+	if !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/feeds/") && r.URL.Path != "/healthz" {
 		s.renderError(w, r, p)
 		return
 	}

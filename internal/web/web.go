@@ -59,6 +59,11 @@ type Deps struct {
 	Metrics  http.Handler
 	Observer Observer
 	Logger   *slog.Logger
+	// Alerts, when set, serves subscriptions, feeds and live streams
+	// (subscriptions.go); /feeds/search.atom needs only the Searcher.
+	Alerts Alerts
+	// Token, when set, is needed by every write and export (auth.go).
+	Token string
 	// Captures, when set, serves each article's archived capture.
 	Captures Captures
 	// Limits bound requests (limits.go); the zero value is the defaults.
@@ -70,6 +75,10 @@ type server struct {
 	Deps
 	searchHTML, articleHTML *template.Template
 	clients                 *clients // nil: no per-client rate
+
+	// The monitors' pages and the access rules (auth.go).
+	subscriptionsHTML, subscriptionHTML, loginHTML *template.Template
+	access                                         *access
 }
 
 // New returns the handler of every route.
@@ -101,6 +110,7 @@ func New(deps Deps) http.Handler {
 	mux.Handle("GET /articles/{id}", s.handle(s.articlePage))
 	mux.Handle("GET /articles/{id}/capture", s.handle(s.capturePage))
 	mux.Handle("GET /articles/{id}/capture.warc.gz", s.handle(s.captureWARC))
+	s.alertRoutes(mux) // alert_routes.go
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -110,7 +120,7 @@ func New(deps Deps) http.Handler {
 		}
 		return errNoRoute
 	}))
-	return s.logRequests(secure(s.limit(mux)))
+	return s.logRequests(secure(s.limit(s.guard(mux))))
 }
 
 // handlerFunc is a handler that reports failure by returning an error,
