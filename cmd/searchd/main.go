@@ -2,6 +2,9 @@
 // article log into the Bleve index and serves the search API and page.
 //
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
+//	searchd export [-data data] -format jsonl|csv|warc|wacz [-q Q] [filters] [-since SEQ] [-o FILE]
+//	searchd import [-data data] FILE.jsonl[.gz]
+//	searchd reindex [-index index] [-data data]
 //
 // It is the index's only owner; the crawler writes the store, which
 // searchd reads (SQLite in WAL mode lets both run at once).
@@ -22,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"riverside/internal/export"
 	"riverside/internal/index"
 	"riverside/internal/metrics"
 	"riverside/internal/news"
@@ -85,6 +89,16 @@ const shutdownTimeout = 10 * time.Second
 // run is searchd: it returns when ctx is cancelled (after an orderly
 // shutdown) or when something fails.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return runExport(ctx, args[1:], stdout, stderr)
+		case "import":
+			return runImport(ctx, args[1:], stdout, stderr)
+		case "reindex":
+			return runReindex(ctx, args[1:], stdout, stderr)
+		}
+	}
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -123,6 +137,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Metrics:  reg.Handler(),
 			Observer: reg,
 			Logger:   logger,
+			Exports: &web.Exports{
+				Versions: st,
+				Captures: export.DirCaptures{Dir: filepath.Join(c.dataDir, "warc")},
+				IDs:      idx,
+			},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

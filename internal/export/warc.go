@@ -121,12 +121,24 @@ func (w *warcWriter) add(_ context.Context, a *news.Article, dups []string) erro
 	if err != nil {
 		return err
 	}
+	// The record's target is a URN of the version, not the page's URL:
+	// replay tools that index a WARC themselves take any non-warc-fields
+	// record at a URL for a capture of it, and would replay this JSON in
+	// place of the page. WARC-Refers-To and WARC-Refers-To-Target-URI tie
+	// it to the response and its URL.
 	var extra [][2]string
 	if refersTo != "" {
-		extra = append(extra, [2]string{"WARC-Refers-To", refersTo})
+		extra = append(extra, [2]string{"WARC-Refers-To", refersTo},
+			[2]string{"WARC-Refers-To-Target-URI", a.URL},
+			[2]string{"WARC-Refers-To-Date", date.Format(time.RFC3339)})
 	}
-	_, _, err = w.writeNew("metadata", a.URL, date, "application/json", extra, body, "")
+	_, _, err = w.writeNew("metadata", ArticleURN(a), date, "application/json", extra, body, "")
 	return err
+}
+
+// ArticleURN names an article version in a WARC export.
+func ArticleURN(a *news.Article) string {
+	return "urn:riverside:article:" + a.ID + ":" + strconv.Itoa(a.Version)
 }
 
 // index keeps the CDXJ line of a response record, in the form warcio and

@@ -59,6 +59,8 @@ type Deps struct {
 	Metrics  http.Handler
 	Observer Observer
 	Logger   *slog.Logger
+	// Exports, when set, serves /api/export.
+	Exports *Exports
 }
 
 // server holds the dependencies and the parsed templates.
@@ -78,6 +80,7 @@ func New(deps Deps) http.Handler {
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("GET /api/sources", s.handle(s.sources))
+	mux.Handle("GET /api/export", s.handle(s.exportFile))
 	if deps.Metrics != nil {
 		mux.Handle("GET /metrics", deps.Metrics)
 	}
@@ -119,6 +122,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (flushes,
+// write deadlines of long streams).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
