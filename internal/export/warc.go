@@ -124,13 +124,12 @@ func (w *warcWriter) add(_ context.Context, a *news.Article, dups []string) erro
 	// The record's target is a URN of the version, not the page's URL:
 	// replay tools that index a WARC themselves take any non-warc-fields
 	// record at a URL for a capture of it, and would replay this JSON in
-	// place of the page. WARC-Refers-To and WARC-Refers-To-Target-URI tie
-	// it to the response and its URL.
+	// place of the page. WARC-Refers-To ties it to the response (WARC 1.1
+	// allows WARC-Refers-To-Target-URI on revisit records only); the JSON
+	// names the URL.
 	var extra [][2]string
 	if refersTo != "" {
-		extra = append(extra, [2]string{"WARC-Refers-To", refersTo},
-			[2]string{"WARC-Refers-To-Target-URI", a.URL},
-			[2]string{"WARC-Refers-To-Date", date.Format(time.RFC3339)})
+		extra = append(extra, [2]string{"WARC-Refers-To", refersTo})
 	}
 	_, _, err = w.writeNew("metadata", ArticleURN(a), date, "application/json", extra, body, "")
 	return err

@@ -136,8 +136,7 @@ var ErrNotEmpty = errors.New("store: not empty")
 
 // Import loads article versions into an empty store, keeping their IDs,
 // versions and sequence numbers. It runs in one transaction: a failed
-// import leaves the store empty, so it can simply be run again. The
-// caller's next returns io.EOF-free (nil, nil, nil) when done.
+// import leaves the store empty, so it can simply be run again.
 type Import struct {
 	tx      *sql.Tx
 	put     *sql.Stmt
