@@ -49,51 +49,82 @@ func (s *Store) versions(ctx context.Context, sel news.Selection, latest bool, f
 		where = append(where, "NOT EXISTS (SELECT 1 FROM articles b WHERE b.id = articles.id AND b.version > articles.version)")
 	}
 	q := `SELECT ` + articleColumns + ` FROM articles WHERE ` + strings.Join(where, " AND ") + ` ORDER BY seq LIMIT ?`
-	after := sel.AfterSeq
-	page := make([]*news.Article, 0, exportPage)
-	for {
-		page = page[:0]
-		err := func() error {
-			rows, err := s.db.QueryContext(ctx, q, append(append([]any{after}, args...), exportPage)...)
+
+	// Pages are read one ahead in another goroutine, so that SQLite's
+	// work overlaps the caller's (encoding, hashing, writing): on two
+	// cores an export runs at the pace of the slower side, not the sum.
+	// At most three pages are in memory at once.
+	type page struct {
+		arts []*news.Article
+		dups map[string][]string
+		err  error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan page, 1)
+	go func() {
+		defer close(pages)
+		after := sel.AfterSeq
+		for {
+			arts, err := s.exportPage(ctx, q, append(append([]any{after}, args...), exportPage))
 			if err != nil {
-				return err
+				pages <- page{err: fmt.Errorf("store: export after seq %d: %w", after, err)}
+				return
 			}
-			defer rows.Close()
-			for rows.Next() {
-				a, err := scanArticle(rows)
-				if err != nil {
-					return err
+			if len(arts) == 0 {
+				return
+			}
+			full := len(arts) == exportPage
+			after = arts[len(arts)-1].Seq
+			kept := arts[:0]
+			for _, a := range arts {
+				if sel.Match(a) {
+					kept = append(kept, a)
 				}
-				page = append(page, a)
 			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return fmt.Errorf("store: export after seq %d: %w", after, err)
-		}
-		if len(page) == 0 {
-			return nil
-		}
-		after = page[len(page)-1].Seq
-		kept := page[:0:0]
-		for _, a := range page {
-			if sel.Match(a) {
-				kept = append(kept, a)
+			dups, err := s.duplicatesOf(ctx, kept)
+			select {
+			case pages <- page{arts: kept, dups: dups, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || !full {
+				return
 			}
 		}
-		dups, err := s.duplicatesOf(ctx, kept)
-		if err != nil {
-			return err
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
 		}
-		for _, a := range kept {
-			if err := fn(a, dups[a.ID]); err != nil {
+		for _, a := range p.arts {
+			if err := fn(a, p.dups[a.ID]); err != nil {
+				cancel()
+				for range pages {
+				}
 				return err
 			}
-		}
-		if len(page) < exportPage {
-			return nil
 		}
 	}
+	return ctx.Err()
+}
+
+// exportPage runs one page's query.
+func (s *Store) exportPage(ctx context.Context, q string, args []any) ([]*news.Article, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]*news.Article, 0, exportPage)
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // duplicatesOf reads the aliases of a page of articles in one query.
