@@ -112,7 +112,9 @@ func (w *warcWriter) add(_ context.Context, a *news.Article, dups []string) erro
 		refersTo = resp.ID
 		date = resp.Date.UTC()
 		if w.keepPage {
-			w.pages = append(w.pages, page{ID: a.ID, URL: resp.TargetURI, Title: a.Title, TS: resp.Date.UTC().Format(time.RFC3339)})
+			// A page id must be unique: versions of one article are
+			// pages of their own.
+			w.pages = append(w.pages, page{ID: a.ID + "-" + strconv.Itoa(a.Version), URL: resp.TargetURI, Title: a.Title, TS: resp.Date.UTC().Format(time.RFC3339)})
 		}
 	} else {
 		w.t.m.WithoutCapture++
