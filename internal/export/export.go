@@ -150,7 +150,6 @@ const ManifestTag = "riverside-export"
 type tally struct {
 	m   Manifest
 	ids map[uint64]struct{}
-	src map[string]map[uint64]struct{}
 }
 
 func newTally(f Format, opts Options) *tally {
@@ -162,7 +161,6 @@ func newTally(f Format, opts Options) *tally {
 		m: Manifest{Manifest: ManifestTag, Format: f, Software: opts.Software,
 			Created: now().UTC().Format(time.RFC3339), Selection: opts.Selection, Sources: map[string]SourceCount{}},
 		ids: map[uint64]struct{}{},
-		src: map[string]map[uint64]struct{}{},
 	}
 }
 
@@ -177,16 +175,14 @@ func idKey(id string) uint64 {
 
 func (t *tally) add(a *news.Article) {
 	k := idKey(a.ID)
-	t.ids[k] = struct{}{}
-	set := t.src[a.SourceID]
-	if set == nil {
-		set = map[uint64]struct{}{}
-		t.src[a.SourceID] = set
-	}
-	set[k] = struct{}{}
 	c := t.m.Sources[a.SourceID]
 	c.Versions++
-	c.Articles = len(set)
+	// An article counts for the source of its first version exported
+	// (its URL, hence its source, does not change between versions).
+	if _, seen := t.ids[k]; !seen {
+		t.ids[k] = struct{}{}
+		c.Articles++
+	}
 	t.m.Sources[a.SourceID] = c
 	t.m.Versions++
 	t.m.Articles = len(t.ids)
