@@ -127,9 +127,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			if cdxj, err = os.Create(path); err != nil {
 				return fmt.Errorf("export: %w", err)
 			}
-			defer cdxj.Close()
+			defer func() {
+				if cdxj != nil { // not completed: no index of a WARC that is not there
+					cdxj.Close()
+					os.Remove(path)
+				}
+			}()
 			opts.CDXJ = cdxj
-			opts.WarcName = filepath.Base(name)
+		}
+		if *out != "" {
+			opts.WarcName = filepath.Base(*out)
 		}
 	}
 
@@ -156,7 +163,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		file = nil
 	}
 	if cdxj != nil {
-		if err := cdxj.Close(); err != nil {
+		err := cdxj.Close()
+		cdxj = nil
+		if err != nil {
 			return fmt.Errorf("export: cdxj: %w", err)
 		}
 	}
