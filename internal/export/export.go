@@ -72,7 +72,8 @@ func (f Format) ContentType() string {
 		// tools read as is; the media type says what the bytes are.
 		return "application/gzip"
 	case WACZ:
-		return "application/wacz+zip"
+		// A WACZ is a zip; no media type of its own is registered.
+		return "application/zip"
 	}
 	return "application/octet-stream"
 }

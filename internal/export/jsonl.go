@@ -210,11 +210,15 @@ func (r *Reader) Next() (*news.Article, []string, error) {
 			continue
 		}
 		r.h.Write(line)
+		if len(bytes.TrimSpace(line)) == 0 {
+			return nil, nil, fmt.Errorf("line %d: empty line before the manifest", r.line)
+		}
 		var rec Record
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&rec); err != nil {
-			return nil, nil, fmt.Errorf("line %d: %w", r.line, err)
+			// %v, not %w: a decoder's io.EOF must not read as the end.
+			return nil, nil, fmt.Errorf("line %d: %v", r.line, err)
 		}
 		a, err := rec.Article()
 		if err != nil {

@@ -21,12 +21,16 @@ const idPage = 5000
 // through the hits in ID order (search_after), so each request stays
 // small; the set itself holds one entry per hit.
 func (x *Index) IDs(ctx context.Context, q news.Query) (map[string]struct{}, error) {
+	return x.ids(ctx, q, idPage)
+}
+
+func (x *Index) ids(ctx context.Context, q news.Query, pageSize int) (map[string]struct{}, error) {
 	q.Sort, q.Page, q.Size = "", 1, 1
 	req, err := x.request(q)
 	if err != nil {
 		return nil, err
 	}
-	idsOnly(req)
+	idsOnly(req, pageSize)
 	out := map[string]struct{}{}
 	for {
 		res, err := x.bleve.SearchInContext(ctx, req)
@@ -36,7 +40,7 @@ func (x *Index) IDs(ctx context.Context, q news.Query) (map[string]struct{}, err
 		for _, h := range res.Hits {
 			out[h.ID] = struct{}{}
 		}
-		if len(res.Hits) < idPage {
+		if len(res.Hits) < pageSize {
 			return out, nil
 		}
 		req.SearchAfter = []string{res.Hits[len(res.Hits)-1].ID}
@@ -45,8 +49,8 @@ func (x *Index) IDs(ctx context.Context, q news.Query) (map[string]struct{}, err
 
 // idsOnly strips a search request down to matching: no stored fields,
 // highlights or facets, hits in ID order.
-func idsOnly(req *bleve.SearchRequest) {
-	req.Size, req.From = idPage, 0
+func idsOnly(req *bleve.SearchRequest, pageSize int) {
+	req.Size, req.From = pageSize, 0
 	req.Fields = nil
 	req.Highlight = nil
 	req.Facets = nil

@@ -77,6 +77,17 @@ func TestIDsAndMatcherAgree(t *testing.T) {
 			t.Errorf("Match(%+v) = %v, want %v", tc.q, all, tc.want)
 		}
 	}
+	// Paging through the hits, two at a time, finds each once.
+	for _, q := range []string{"", "滨江"} {
+		ids, err := x.ids(ctx, news.Query{Q: q}, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, _ := x.IDs(ctx, news.Query{Q: q})
+		if !slices.Equal(keys(ids), keys(all)) {
+			t.Errorf("q=%q paged by 2: %v, want %v", q, keys(ids), keys(all))
+		}
+	}
 	var qe *QueryError
 	if _, err := x.IDs(ctx, news.Query{Q: `"unclosed`}); !errors.As(err, &qe) {
 		t.Errorf("IDs of a malformed query: %v, want a *QueryError", err)
