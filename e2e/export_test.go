@@ -444,11 +444,13 @@ func TestExport(t *testing.T) {
 		sd2 := start(t, "searchd", "-addr", "127.0.0.1:0", "-data", data2, "-index", index2)
 		base2 := "http://" + sd2.listenAddr(t)
 		waitIndexed(t, base2, after.Articles)
-		for _, params := range []url.Values{
+		queries := []url.Values{
 			{"q": {"滨江"}}, {"q": {"萧山"}}, {"q": {"Binjiang"}}, {"q": {`"Xiaoshan" OR 机场`}}, {"q": {"物联网"}},
 			{"q": {""}, "size": {"100"}}, {"q": {"滨江"}, "lang": {"zh"}, "sort": {"date"}}, {"q": {"增量导出测试"}},
 			{"q": {"hangzhou -xiaoshan"}, "source": {"mirror-hhtz-en"}}, {"q": {""}, "from": {"2024-01-01"}, "to": {"2024-12-31"}},
-		} {
+		}
+		queries = append(queries, relevanceQueries(t)...)
+		for _, params := range queries {
 			a, b := search(t, base, params), search(t, base2, params)
 			if a.Total != b.Total || len(a.Hits) != len(b.Hits) {
 				t.Errorf("%v: %d hits, after the round trip %d", params, a.Total, b.Total)
@@ -565,4 +567,34 @@ func checkWACZWithTools(t *testing.T, ex *exported) {
 			t.Logf("js-wacz %s: datapackage says %s, the file has sha256:%s", r.Path, r.Hash, sha256Hex(js[r.Path]))
 		}
 	}
+}
+
+// relevanceQueries reads the queries of the search relevance suite
+// (internal/index/testdata/relevance.json), when the tree has one, as API
+// parameters: the round trip must answer each of them as before.
+func relevanceQueries(t *testing.T) []url.Values {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "internal", "index", "testdata", "relevance.json"))
+	if err != nil {
+		return nil
+	}
+	var cases []map[string]any
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatalf("relevance.json: %v", err)
+	}
+	var out []url.Values
+	for _, c := range cases {
+		v := url.Values{"size": {"100"}}
+		for _, k := range []string{"q", "lang", "source", "district", "from", "to", "sort"} {
+			if s, ok := c[k].(string); ok {
+				v.Set(k, s)
+			}
+		}
+		if no, ok := c["noexpand"].(bool); ok && no {
+			v.Set("expand", "false")
+		}
+		out = append(out, v)
+	}
+	t.Logf("%d queries of the relevance suite", len(out))
+	return out
 }
