@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -33,14 +34,15 @@ func (w *watchedStore) Versions(ctx context.Context, sel news.Selection, fn func
 	return err
 }
 
-func TestExportStopsWhenTheClientLeaves(t *testing.T) {
+// bigStore is a real store of n articles of about 4 KB.
+func bigStore(t *testing.T, n int) *store.Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	const n = 5000
+	t.Cleanup(func() { st.Close() })
 	text := strings.Repeat("杭州高新区（滨江）数字经济高质量发展。", 80) // about 4 KB
 	// Loaded in one transaction (an import), not n commits.
 	im, err := st.BeginImport(ctx)
@@ -57,6 +59,12 @@ func TestExportStopsWhenTheClientLeaves(t *testing.T) {
 	if _, err := im.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+func TestExportStopsWhenTheClientLeaves(t *testing.T) {
+	const n = 5000
+	st := bigStore(t, n)
 	ws := &watchedStore{Store: st, done: make(chan error, 1)}
 	srv := httptest.NewServer(New(Deps{Searcher: &fakeIndex{}, Indexed: &fakeIndex{}, Articles: fakeStore{}, Exports: &Exports{Versions: ws}}))
 	defer srv.Close()
@@ -113,5 +121,36 @@ func TestExportBadParameters(t *testing.T) {
 		if resp.StatusCode != 400 || !strings.Contains(string(b), `"error"`) || resp.Header.Get("Content-Disposition") != "" {
 			t.Errorf("%s: HTTP %d %s", q, resp.StatusCode, b)
 		}
+	}
+}
+
+// TestExportOutlivesWriteTimeout serves an export from a server whose
+// write timeout is far shorter than the export: the handler lifts it, so
+// the whole file arrives, manifest included.
+func TestExportOutlivesWriteTimeout(t *testing.T) {
+	const n = 3000
+	st := bigStore(t, n)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{
+		Handler:      New(Deps{Searcher: &fakeIndex{}, Indexed: &fakeIndex{}, Articles: fakeStore{}, Exports: &Exports{Versions: st}}),
+		WriteTimeout: time.Millisecond,
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/api/export?format=jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("after %d bytes: %v", len(b), err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != n+1 || !strings.HasPrefix(lines[n], `{"manifest":"riverside-export"`) {
+		t.Errorf("%d lines, last %.80q", len(lines), lines[len(lines)-1])
 	}
 }
