@@ -70,6 +70,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	r := export.NewReader(in)
 	articles := map[string]struct{}{}
 	var lastSeq int64
+	versions := 0
 	for {
 		a, dups, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -85,7 +86,8 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		articles[a.ID] = struct{}{}
 		lastSeq = a.Seq
-		progress.update(len(articles))
+		versions++
+		progress.update(versions)
 	}
 	n, err := im.Commit()
 	progress.done()
