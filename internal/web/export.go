@@ -70,7 +70,10 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request) error {
 		if s.Exports.IDs == nil {
 			return errNoRoute
 		}
-		ids, err := s.Exports.IDs.IDs(r.Context(), news.Query{Q: q.Q, Source: q.Source, District: q.District, Lang: q.Lang, From: q.From, To: q.To})
+		// The parsed query goes as it is, so that every search option
+		// (filters, and whatever else parseQuery reads) selects as in
+		// /api/search; IDs ignores paging and sorting.
+		ids, err := s.Exports.IDs.IDs(r.Context(), q)
 		if err != nil {
 			return err
 		}
