@@ -76,14 +76,16 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 
-	progress := newProgress(stderr, "exported")
 	if matcher != nil {
-		ids, err := export.MatchIDs(ctx, st, sel, matcher)
+		mp := newProgress(stderr, "articles searched:")
+		ids, err := export.MatchIDs(ctx, st, sel, matcher, mp.update)
+		mp.done()
 		if err != nil {
 			return fmt.Errorf("export: -q %q: %w", *q, err)
 		}
 		sel.IDs = ids
 	}
+	progress := newProgress(stderr, "versions exported:")
 
 	opts := export.Options{
 		Format:    f,
@@ -259,7 +261,7 @@ func (p *progress) update(n int) {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r%s %d versions…", p.verb, n)
+	fmt.Fprintf(p.w, "\r%s %d…", p.verb, n)
 	p.shown = true
 }
 

@@ -66,7 +66,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	progress := newProgress(stderr, "imported")
+	progress := newProgress(stderr, "versions imported:")
 	r := export.NewReader(in)
 	articles := map[string]struct{}{}
 	var lastSeq int64

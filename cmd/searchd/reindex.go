@@ -72,7 +72,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	progress := newProgress(stderr, "indexed")
+	progress := newProgress(stderr, "versions indexed:")
 	var after int64
 	n := 0
 	for {

@@ -24,14 +24,20 @@ const matchBatch = 1000
 // MatchIDs runs a query over the store instead of the index, for an
 // export of a search while another process holds the index: the newest
 // version of every article sel selects is matched, a batch at a time,
-// and the IDs found are returned.
-func MatchIDs(ctx context.Context, src LatestSource, sel news.Selection, m BatchMatcher) (map[string]struct{}, error) {
+// and the IDs found are returned. progress, when set, is told how many
+// articles have been matched so far.
+func MatchIDs(ctx context.Context, src LatestSource, sel news.Selection, m BatchMatcher, progress func(matched int)) (map[string]struct{}, error) {
 	ids := map[string]struct{}{}
 	batch := make([]news.Article, 0, matchBatch)
+	done := 0
 	flush := func() error {
 		found, err := m.Match(ctx, batch)
 		if err != nil {
 			return err
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(done)
 		}
 		for _, id := range found {
 			ids[id] = struct{}{}
