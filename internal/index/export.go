@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 
 	"riverside/internal/news"
@@ -87,7 +88,10 @@ func (m *Matcher) Match(ctx context.Context, batch []news.Article) ([]string, er
 	if err != nil {
 		return nil, fmt.Errorf("match: mapping: %w", err)
 	}
-	b, err := bleve.NewMemOnly(mp)
+	// Scorch without a path keeps its segments in memory. (NewMemOnly
+	// would build the older upsidedown index on a tree store: several
+	// hundred MB for a thousand articles.)
+	b, err := bleve.NewUsing("", mp, scorch.Name, bleve.Config.DefaultKVStore, nil)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
