@@ -1,8 +1,8 @@
 // Package export writes the store's articles out for archivists — JSONL,
 // CSV, WARC with a CDXJ index, and WACZ — and reads JSONL exports back
-// for import. Every export is streamed with flat memory (except the few
-// index lines a WARC or WACZ must sort, see WARC) and ends in a manifest:
-// counts per source and the sha256 of what was written.
+// for import. Every export is streamed with flat memory (the index lines a
+// WARC or WACZ must sort go through temporary files) and ends in a
+// manifest: counts per source and the sha256 of what was written.
 //
 // The package sees articles as news values: the caller hands it a
 // VersionSource (the store) and, for WARC and WACZ, a Captures reader of
@@ -104,6 +104,9 @@ type Options struct {
 	Selection map[string]string
 	// Progress, when set, is called after each version written.
 	Progress func(versions int)
+	// TempDir holds the temporary files of WARC and WACZ index lines
+	// (unlinked as soon as created); "" is the system's.
+	TempDir string
 	// Now stamps the export; time.Now when nil.
 	Now func() time.Time
 	// Software names the program in the manifest and WARC/WACZ metadata.

@@ -2,7 +2,6 @@ package export
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -18,8 +17,8 @@ import (
 // Every entry is stored, not deflated, so that replay tools can read
 // records at their CDXJ offsets with range requests. The zip is streamed:
 // the WARC goes out as it is made (its size and CRC in a data descriptor
-// and in the central directory), and only the index and page lines wait
-// in memory for the end.
+// and in the central directory); the index and page lines wait in spools
+// (memory, then temporary files) for the end.
 
 // WACZVersion is the version of the WACZ spec written.
 const WACZVersion = "1.1.1"
@@ -108,6 +107,24 @@ func (w *waczWriter) file(path string, data []byte, resource bool) error {
 	return nil
 }
 
+// stream writes an entry from a spool, after a header, and records it as
+// a resource.
+func (w *waczWriter) stream(path, header string, sp *spool) error {
+	fw, err := w.create(path)
+	if err != nil {
+		return err
+	}
+	hw := newHashWriter(fw)
+	if _, err := io.WriteString(hw, header); err != nil {
+		return err
+	}
+	if err := sp.writeTo(hw); err != nil {
+		return err
+	}
+	w.resources = append(w.resources, waczResource{Name: baseName(path), Path: path, Hash: "sha256:" + hw.sum(), Bytes: hw.n})
+	return nil
+}
+
 func baseName(p string) string {
 	for i := len(p) - 1; i >= 0; i-- {
 		if p[i] == '/' {
@@ -124,25 +141,10 @@ func (w *waczWriter) finish(m *Manifest) error {
 	w.resources = append(w.resources, waczResource{Name: waczWARC, Path: "archive/" + waczWARC,
 		Hash: "sha256:" + w.entry.sum(), Bytes: w.entry.n})
 
-	var idx bytes.Buffer
-	for _, l := range w.warc.sortedCDXJ() {
-		idx.WriteString(l)
-		idx.WriteByte('\n')
-	}
-	if err := w.file("indexes/index.cdxj", idx.Bytes(), true); err != nil {
+	if err := w.stream("indexes/index.cdxj", "", w.warc.cdxj); err != nil {
 		return err
 	}
-
-	var pages bytes.Buffer
-	pages.WriteString(`{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}` + "\n")
-	enc := json.NewEncoder(&pages)
-	enc.SetEscapeHTML(false)
-	for _, p := range w.warc.pages {
-		if err := enc.Encode(p); err != nil {
-			return err
-		}
-	}
-	if err := w.file("pages/pages.jsonl", pages.Bytes(), true); err != nil {
+	if err := w.stream("pages/pages.jsonl", `{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}`+"\n", w.warc.pages); err != nil {
 		return err
 	}
 

@@ -28,9 +28,9 @@ import (
 // manifest. WARC/1.1 (ISO 28500:2017).
 //
 // The CDXJ index of the response records must be sorted by SURT key, which
-// the log's order is not: its lines (about 250 bytes an article) are kept
-// in memory until the end, the one part of a WARC or WACZ export that
-// grows with its size. Bodies are never buffered beyond one record.
+// the log's order is not: its lines (about 250 bytes an article) wait in a
+// spool, in memory up to a few megabytes and in sorted temporary files
+// beyond, merged at the end. Bodies are never buffered beyond one record.
 
 // ManifestURI is the WARC-Target-URI of the manifest record.
 const ManifestURI = "urn:riverside:export-manifest"
@@ -45,8 +45,8 @@ type warcWriter struct {
 	t        *tally
 	opts     Options
 	name     string // file name CDXJ lines name
-	cdxj     []string
-	pages    []page // for WACZ
+	cdxj     *spool // sorted
+	pages    *spool // for WACZ: pages.jsonl lines
 	keepPage bool
 }
 
@@ -63,7 +63,8 @@ func newWARCWriter(out io.Writer, opts Options, t *tally) (*warcWriter, error) {
 	if name == "" {
 		name = "riverside.warc.gz"
 	}
-	w := &warcWriter{bw: bufio.NewWriterSize(out, 64<<10), caps: opts.Captures, t: t, opts: opts, name: name}
+	w := &warcWriter{bw: bufio.NewWriterSize(out, 64<<10), caps: opts.Captures, t: t, opts: opts, name: name,
+		cdxj: newSpool(true, opts.TempDir), pages: newSpool(false, opts.TempDir)}
 	w.out = newHashWriter(w.bw)
 	w.gz, _ = gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
 	now := time.Now
@@ -103,7 +104,9 @@ func (w *warcWriter) add(_ context.Context, a *news.Article, dups []string) erro
 		if err := w.copyRecord(resp.Bytes); err != nil {
 			return err
 		}
-		w.index(resp, ex, off, w.out.n-off)
+		if err := w.index(resp, ex, off, w.out.n-off); err != nil {
+			return err
+		}
 		for _, r := range ex.Records[1:] {
 			if err := w.copyRecord(r.Bytes); err != nil {
 				return err
@@ -114,7 +117,13 @@ func (w *warcWriter) add(_ context.Context, a *news.Article, dups []string) erro
 		if w.keepPage {
 			// A page id must be unique: versions of one article are
 			// pages of their own.
-			w.pages = append(w.pages, page{ID: a.ID + "-" + strconv.Itoa(a.Version), URL: resp.TargetURI, Title: a.Title, TS: resp.Date.UTC().Format(time.RFC3339)})
+			pl, err := jsonLine(page{ID: a.ID + "-" + strconv.Itoa(a.Version), URL: resp.TargetURI, Title: a.Title, TS: resp.Date.UTC().Format(time.RFC3339)})
+			if err == nil {
+				err = w.pages.add(pl)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	} else {
 		w.t.m.WithoutCapture++
@@ -145,7 +154,7 @@ func ArticleURN(a *news.Article) string {
 // index keeps the CDXJ line of a response record, in the form warcio and
 // pywb write: SURT key, 14-digit timestamp, JSON with url, mime, status,
 // digest (base32 SHA-1 without its label), length, offset and filename.
-func (w *warcWriter) index(resp RawRecord, ex *Exchange, offset, length int64) {
+func (w *warcWriter) index(resp RawRecord, ex *Exchange, offset, length int64) error {
 	type cdxj struct {
 		URL      string `json:"url"`
 		MIME     string `json:"mime,omitempty"`
@@ -165,17 +174,23 @@ func (w *warcWriter) index(resp RawRecord, ex *Exchange, offset, length int64) {
 	if _, d, ok := strings.Cut(resp.PayloadDigest, ":"); ok {
 		c.Digest = d
 	}
+	j, err := jsonLine(c)
+	if err != nil {
+		return err
+	}
+	return w.cdxj.add(SURT(resp.TargetURI) + " " + resp.Date.UTC().Format("20060102150405") + " " + j)
+}
+
+// jsonLine encodes v as JSON tools write it: without escaping <, > and &
+// (URLs are full of &), without the newline.
+func jsonLine(v any) (string, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.Encode(c)
-	w.cdxj = append(w.cdxj, SURT(resp.TargetURI)+" "+resp.Date.UTC().Format("20060102150405")+" "+strings.TrimSuffix(b.String(), "\n"))
-}
-
-// sortedCDXJ returns the index lines in key order.
-func (w *warcWriter) sortedCDXJ() []string {
-	slices.Sort(w.cdxj)
-	return w.cdxj
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // finish writes the manifest record, then the CDXJ index when asked.
@@ -187,12 +202,7 @@ func (w *warcWriter) finish(m *Manifest) error {
 		return err
 	}
 	if w.opts.CDXJ != nil {
-		bw := bufio.NewWriter(w.opts.CDXJ)
-		for _, l := range w.sortedCDXJ() {
-			bw.WriteString(l)
-			bw.WriteByte('\n')
-		}
-		return bw.Flush()
+		return w.cdxj.writeTo(w.opts.CDXJ)
 	}
 	return nil
 }
