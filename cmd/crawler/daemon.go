@@ -33,7 +33,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	caps, record, err := openCaptures(cf.data)
+	caps, record, err := openCaptures(cf.data, logger)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"riverside/internal/crawl"
 	"riverside/internal/extract"
 	"riverside/internal/news"
 )
@@ -19,6 +18,8 @@ func cmdExtract(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pageURL := fs.String("url", "", "fetch this page and extract it; with files or stdin, the URL they were saved from")
+	allowPrivate := fs.Bool("allow-private", false, "let -url (and its redirects) reach loopback, private and link-local addresses")
+	allowNet := fs.String("allow-net", "", "comma-separated `networks` (CIDR or addresses) -url may reach although not public")
 	if err := fs.Parse(args); err != nil {
 		return exitError{code: 2}
 	}
@@ -48,11 +49,7 @@ func cmdExtract(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			}
 		}
 	case *pageURL != "":
-		sess, err := crawl.NewSession(ctx, crawl.Options{})
-		if err != nil {
-			return err
-		}
-		resp, err := sess.Get(ctx, *pageURL)
+		resp, err := fetchPublic(ctx, *pageURL, *allowPrivate, *allowNet)
 		if err != nil {
 			return exitError{code: 1, msg: err.Error()}
 		}

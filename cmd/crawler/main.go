@@ -3,7 +3,8 @@
 //	crawler once    [-config sources.yaml] [-data data] [-source ID]   one pass, then a summary
 //	crawler run     [-config sources.yaml] [-data data]                each source on its cron schedule
 //	crawler check   [-config sources.yaml]                             validate the sources file
-//	crawler extract [-url URL] [FILE...]                               print the extraction of HTML pages
+//	crawler verify  [-data data] [-recover]                            check every WARC file strictly
+//	crawler extract [-url URL [-allow-private] [-allow-net NETS]] [FILE...]  print the extraction of HTML pages
 package main
 
 import (
@@ -48,6 +49,7 @@ commands:
   run      the scheduled daemon: each source on its own cron schedule
   check    validate the sources file; faults as file:line: message
   extract  read HTML pages (files, or stdin) and print one JSON object per page
+  verify   read every record of every WARC file strictly; -recover first finishes dead crawlers' files
 
 run "crawler <command> -h" for the flags of a command.
 `
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdCheck(rest, stdout, stderr)
 	case "extract":
 		return cmdExtract(ctx, rest, stdin, stdout, stderr)
+	case "verify":
+		return cmdVerify(ctx, rest, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -48,8 +48,8 @@ func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
 
 // openCaptures opens the WARC writer under DATA/warc and returns the
 // ingest hook that records every response.
-func openCaptures(dataDir string) (*capture.Writer, func(*crawl.Response) (news.Capture, error), error) {
-	w, err := capture.Open(filepath.Join(dataDir, "warc"), capture.Options{})
+func openCaptures(dataDir string, logger *slog.Logger) (*capture.Writer, func(*crawl.Response) (news.Capture, error), error) {
+	w, err := capture.Open(filepath.Join(dataDir, "warc"), capture.Options{Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,6 +58,7 @@ func openCaptures(dataDir string) (*capture.Writer, func(*crawl.Response) (news.
 			Method: r.Method, URL: r.URL, RequestHeader: r.RequestHeader, RequestBody: r.RequestBody,
 			Proto: r.Proto, Status: r.Status, ResponseHeader: r.Header, Body: r.Body,
 			Fetched: r.Fetched, Duration: r.Elapsed,
+			RawRequest: r.RawRequest, RawResponse: r.RawResponse, IP: r.RemoteIP, Notes: r.Notes,
 		})
 	}
 	return w, record, nil
@@ -101,13 +102,13 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer st.Close()
 
-	caps, record, err := openCaptures(cf.data)
+	logger := newLogger(stderr, cf.logLevel)
+	caps, record, err := openCaptures(cf.data, logger)
 	if err != nil {
 		return err
 	}
 	defer caps.Close()
 
-	logger := newLogger(stderr, cf.logLevel)
 	prog := newProgress(stderr)
 	in := newIngester(cfg, cf, st, logger, record)
 	in.Progress = prog.update

@@ -2,9 +2,11 @@
 // (pages NAME.html with ground truth NAME.json) with the benchmark's
 // metric, printing one result line, and optionally a per-page report.
 // When the truth labels author and date (the Chinese set), a second line
-// scores the extracted metadata.
+// scores the extracted metadata. With -heldout it also prints held-out
+// scores: each site's pages are extracted with only the rule families
+// that helped the other sites (see heldOutScores).
 //
-//	go run ./cmd/extractbench -dir ../shared/extract-bench/dev
+//	go run ./cmd/extractbench -dir ../shared/extract-bench/dev -heldout
 //	go run ./cmd/extractbench -dir ../shared/extract-bench/zh-dev -cjk -report /tmp/zh.tsv
 package main
 
@@ -16,13 +18,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"riverside/internal/extract"
 	"riverside/internal/extract/benchscore"
-	"riverside/internal/news"
 )
 
 func main() {
@@ -33,9 +36,24 @@ func main() {
 }
 
 type scored struct {
-	name string
-	page benchscore.Page
-	meta metaScore
+	name   string
+	page   benchscore.Page
+	meta   metaScore
+	method string // which path found the body (extract.Page.Method)
+}
+
+// benchPage is one page of the folder with its truth labels and the site
+// it comes from (folds never split a site).
+type benchPage struct {
+	name, site string
+	raw        []byte
+	truth      struct {
+		Body   string  `json:"body"`
+		URL    string  `json:"url"`
+		Host   string  `json:"host"`
+		Author *string `json:"author"`
+		Date   *string `json:"date"`
+	}
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -45,79 +63,174 @@ func run(args []string, stdout, stderr io.Writer) error {
 	cjk := fs.Bool("cjk", false, "count every Han, Hiragana and Katakana character as a token")
 	report := fs.String("report", "", "write a per-page TSV (name, P, R, F1, author and date got/want), worst first, to this file")
 	out := fs.String("out", "", "write each extracted body to DIR/NAME.txt")
+	heldOut := fs.Bool("heldout", false, "also score each site held out, with the rule families chosen on the other sites")
+	ablate := fs.String("ablate", "", "write the per-rule ablation table (TSV: each rule switched off alone) to this file; needs -heldout")
+	offList := fs.String("off", "", "comma-separated rule families to switch off (see -rules)")
+	listRules := fs.Bool("rules", false, "list the rule families and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *listRules {
+		for _, r := range extract.Rules() {
+			fmt.Fprintln(stdout, r)
+		}
+		return nil
 	}
 	if *dir == "" {
 		return errors.New("-dir is required")
 	}
-	files, err := filepath.Glob(filepath.Join(*dir, "*.html"))
+	var off extract.RuleSet
+	if *offList != "" {
+		for _, name := range strings.Split(*offList, ",") {
+			r, err := extract.ParseRule(name)
+			if err != nil {
+				return err
+			}
+			off = off.Add(r)
+		}
+	}
+	pages, err := loadPages(*dir)
 	if err != nil {
 		return err
-	}
-	if len(files) == 0 {
-		return fmt.Errorf("no .html files in %s", *dir)
 	}
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err
 		}
 	}
-	var results []scored
-	var elapsed time.Duration
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".html")
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		js, err := os.ReadFile(strings.TrimSuffix(f, ".html") + ".json")
-		if err != nil {
-			return err
-		}
-		var truth struct {
-			Body   string  `json:"body"`
-			URL    string  `json:"url"`
-			Author *string `json:"author"`
-			Date   *string `json:"date"`
-		}
-		if err := json.Unmarshal(js, &truth); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		start := time.Now()
-		page, err := extract.Extract(raw, "", truth.URL, news.Selectors{})
-		elapsed += time.Since(start)
-		pred, author := "", ""
-		var published time.Time
-		if err == nil {
-			pred, author, published = page.Text, page.Author, page.Published
-		}
-		if *out != "" {
-			if err := os.WriteFile(filepath.Join(*out, name+".txt"), []byte(pred), 0o644); err != nil {
+	start := time.Now()
+	results, texts := evaluate(pages, allIndexes(len(pages)), off, *cjk)
+	elapsed := time.Since(start)
+	if *out != "" {
+		for i, p := range pages {
+			if err := os.WriteFile(filepath.Join(*out, p.name+".txt"), []byte(texts[i]), 0o644); err != nil {
 				return err
 			}
 		}
-		results = append(results, scored{name, benchscore.ScorePage(truth.Body, pred, *cjk),
-			scoreMeta(truth.Author, truth.Date, author, published)})
 	}
-	pages := make([]benchscore.Page, len(results))
-	for i, r := range results {
-		pages[i] = r.page
-	}
-	res := benchscore.Summarize(pages)
+	res := summarize(results)
 	fmt.Fprintf(stdout, "F1 %.3f precision %.3f recall %.3f files %d\n", res.F1, res.Precision, res.Recall, res.Files)
-	metas := make([]metaScore, len(results))
-	for i, r := range results {
-		metas[i] = r.meta
-	}
-	if ln := metaLine(metas); ln != "" {
+	if ln := metaLine(metas(results)); ln != "" {
 		fmt.Fprintln(stdout, ln)
 	}
-	fmt.Fprintf(stderr, "accuracy %.3f, %.0f pages/s\n", res.Accuracy, float64(len(files))/elapsed.Seconds())
+	fmt.Fprintf(stderr, "accuracy %.3f, %.0f pages/s, body found by %s\n", res.Accuracy, float64(len(pages))/elapsed.Seconds(), methodCounts(results))
+	if *heldOut {
+		if err := heldOutScores(stdout, stderr, pages, results, off, *cjk, *ablate); err != nil {
+			return err
+		}
+	}
 	if *report != "" {
 		return writeReport(*report, results)
 	}
 	return nil
+}
+
+// loadPages reads every NAME.html of dir with its NAME.json.
+func loadPages(dir string) ([]benchPage, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.html"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no .html files in %s", dir)
+	}
+	pages := make([]benchPage, len(files))
+	for i, f := range files {
+		p := &pages[i]
+		p.name = strings.TrimSuffix(filepath.Base(f), ".html")
+		if p.raw, err = os.ReadFile(f); err != nil {
+			return nil, err
+		}
+		js, err := os.ReadFile(strings.TrimSuffix(f, ".html") + ".json")
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(js, &p.truth); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.name, err)
+		}
+		p.site = siteOf(p)
+	}
+	return pages, nil
+}
+
+// evaluate extracts and scores the pages at idx with the rules in off
+// switched off, on all cores; results and texts follow idx.
+func evaluate(pages []benchPage, idx []int, off extract.RuleSet, cjk bool) ([]scored, []string) {
+	results := make([]scored, len(idx))
+	texts := make([]string, len(idx))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				p := &pages[idx[k]]
+				page, err := extract.ExtractWith(p.raw, "", p.truth.URL, extract.Options{Off: off})
+				pred, author, method := "", "", ""
+				var published time.Time
+				if err == nil {
+					pred, author, published, method = page.Text, page.Author, page.Published, page.Method
+				}
+				texts[k] = pred
+				results[k] = scored{p.name, benchscore.ScorePage(p.truth.Body, pred, cjk),
+					scoreMeta(p.truth.Author, p.truth.Date, author, published), method}
+			}
+		}()
+	}
+	for k := range idx {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	return results, texts
+}
+
+// methodCounts says how many bodies each path found: "scored 88,
+// structured 2, none 1".
+func methodCounts(results []scored) string {
+	n := map[string]int{}
+	for _, r := range results {
+		m := r.method
+		if m == "" {
+			m = "none"
+		}
+		n[m]++
+	}
+	keys := make([]string, 0, len(n))
+	for k := range n {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, n[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func allIndexes(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+func summarize(results []scored) benchscore.Result {
+	pages := make([]benchscore.Page, len(results))
+	for i, r := range results {
+		pages[i] = r.page
+	}
+	return benchscore.Summarize(pages)
+}
+
+func metas(results []scored) []metaScore {
+	m := make([]metaScore, len(results))
+	for i, r := range results {
+		m[i] = r.meta
+	}
+	return m
 }
 
 // writeReport writes name, precision, recall and F1 per page, worst F1

@@ -90,7 +90,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	opts := export.Options{
 		Format:    f,
 		BOM:       *bom,
-		Captures:  export.DirCaptures{Dir: filepath.Join(*dataDir, "warc")},
+		Captures:  exchanges{dir: filepath.Join(*dataDir, "warc")},
 		Selection: selectionWords(*q, sel),
 		Progress:  progress.update,
 		Software:  "Riverside searchd export",

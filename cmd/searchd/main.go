@@ -2,6 +2,7 @@
 // article log into the Bleve index and serves the search API and page.
 //
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
+//	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
 //	searchd export [-data data] -format jsonl|csv|warc|wacz [-q Q] [filters] [-since SEQ] [-o FILE]
 //	searchd import [-data data] FILE.jsonl[.gz]
 //	searchd reindex [-index index] [-data data]
@@ -25,7 +26,7 @@ import (
 	"syscall"
 	"time"
 
-	"riverside/internal/export"
+	"riverside/internal/capture"
 	"riverside/internal/index"
 	"riverside/internal/metrics"
 	"riverside/internal/news"
@@ -53,6 +54,7 @@ type config struct {
 	batch     int
 	poll      time.Duration
 	logFormat string
+	limits    web.Limits
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -65,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.batch, "batch", 500, "article versions indexed per batch")
 	fs.DurationVar(&c.poll, "poll", time.Second, "pause between looks at the store once caught up")
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
+	limitFlags(fs, &c.limits)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -79,6 +82,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("-log %q: want text or json", c.logFormat)
+	}
+	if err := checkLimits(c.limits); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -128,6 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := metrics.New(st, idx, logger)
+	reg.WatchLag(st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,
@@ -137,9 +144,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Metrics:  reg.Handler(),
 			Observer: reg,
 			Logger:   logger,
+			Captures: capture.Reader{Dir: filepath.Join(c.dataDir, "warc")},
+			Limits:   c.limits,
 			Exports: &web.Exports{
 				Versions: st,
-				Captures: export.DirCaptures{Dir: filepath.Join(c.dataDir, "warc")},
+				Captures: exchanges{dir: filepath.Join(c.dataDir, "warc")},
 				IDs:      idx,
 			},
 		}),
@@ -147,6 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 

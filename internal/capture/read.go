@@ -3,12 +3,14 @@ package capture
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/nlnwa/gowarc/v2"
@@ -20,20 +22,28 @@ func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
 type Record struct {
 	URL    string
 	Status int
+	// Header is the response header as stored (Content-Encoding included).
 	Header http.Header
-	Body   []byte
+	// Body is the entity with its content coding undone when it is gzip
+	// or deflate (Decoded is then true): the page as the extractor reads
+	// it. Any other coding is left as stored.
+	Body    []byte
+	Decoded bool
 }
 
 // ReadResponse reads the response record at offset in file (a name as
 // Write returned it, inside the Writer's directory).
 func ReadResponse(dir, file string, offset int64) (*Record, error) {
-	if file == "" || strings.ContainsAny(file, `/\`) {
-		return nil, fmt.Errorf("capture: bad file name %q", file)
-	}
-	r, err := gowarc.NewWarcFileReader(filepath.Join(dir, file), offset, gowarc.WithStrictValidation())
+	f, err := openCapture(dir, file)
 	if err != nil {
+		return nil, err
+	}
+	r, err := gowarc.NewWarcFileReaderFromStream(f, offset, gowarc.WithStrictValidation())
+	if err != nil {
+		f.Close()
 		return nil, fmt.Errorf("capture: open %s: %w", file, err)
 	}
+	defer f.Close()
 	defer r.Close()
 	rec, _, _, err := r.Next()
 	if err != nil {
@@ -60,5 +70,51 @@ func ReadResponse(dir, file string, offset int64) (*Record, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, fmt.Errorf("capture: body %s@%d: %w", file, offset, err)
 	}
-	return &Record{URL: rec.WarcHeader().Get(gowarc.WarcTargetURI), Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	decoded := false
+	if ce := resp.Header.Get("Content-Encoding"); ce != "" {
+		if body, decoded, err = decode(ce, body, maxRecordSize); err != nil {
+			return nil, fmt.Errorf("capture: body %s@%d: %w", file, offset, err)
+		}
+	}
+	return &Record{URL: rec.WarcHeader().Get(gowarc.WarcTargetURI), Status: resp.StatusCode, Header: resp.Header, Body: body, Decoded: decoded}, nil
+}
+
+// decode undoes a Content-Encoding (gzip, x-gzip, deflate, identity; a
+// list of them applied in order), refusing to inflate past limit bytes.
+// ok is false, and body returned as it is, for codings it does not know.
+func decode(encoding string, body []byte, limit int64) (_ []byte, ok bool, _ error) {
+	codings := strings.Split(encoding, ",")
+	for i := len(codings) - 1; i >= 0; i-- {
+		var zr io.Reader
+		var err error
+		c := strings.ToLower(strings.TrimSpace(codings[i]))
+		switch c {
+		case "", "identity":
+			continue
+		case "gzip", "x-gzip":
+			zr, err = gzip.NewReader(bytes.NewReader(body))
+		case "deflate":
+			// RFC 9110 says zlib; some servers send raw deflate.
+			if zr, err = zlib.NewReader(bytes.NewReader(body)); err != nil {
+				zr, err = flate.NewReader(bytes.NewReader(body)), nil
+			}
+		default:
+			if i == len(codings)-1 {
+				return body, false, nil
+			}
+			return nil, false, fmt.Errorf("content coding %q under %q", c, codings[i+1:])
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", c, err)
+		}
+		out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", c, err)
+		}
+		if int64(len(out)) > limit {
+			return nil, false, fmt.Errorf("%s: inflates past %d bytes", c, limit)
+		}
+		body = out
+	}
+	return body, true, nil
 }

@@ -57,7 +57,7 @@ func (dc *Discoverer) Discover(ctx context.Context, d news.Discovery) ([]Link, e
 	case news.KindFeed:
 		links, err = dc.feed(ctx, d)
 	case news.KindSitemap:
-		links, err = dc.sitemap(ctx, d)
+		links, err = dc.sitemap(ctx, d, maxPages)
 	default:
 		return nil, fmt.Errorf("%s %s: %w", d.Kind, d.URL, ErrUnsupported)
 	}
@@ -194,8 +194,30 @@ func (dc *Discoverer) feed(ctx context.Context, d news.Discovery) ([]Link, error
 	return links, nil
 }
 
-// sitemap reads a sitemap (or a sitemap index, one level deep).
-func (dc *Discoverer) sitemap(ctx context.Context, d news.Discovery) ([]Link, error) {
+// sitemap reads a sitemap, or a sitemap index and at most maxPages of the
+// sitemaps it names, one level deep: an index may name itself, or
+// thousands of sitemaps, and a crawler must not follow it forever.
+func (dc *Discoverer) sitemap(ctx context.Context, d news.Discovery, maxPages int) ([]Link, error) {
+	links, subs, err := dc.readSitemap(ctx, d.URL)
+	if err != nil {
+		return nil, err
+	}
+	for i, sub := range subs {
+		if i >= maxPages {
+			break
+		}
+		more, _, err := dc.readSitemap(ctx, sub)
+		if err != nil {
+			return links, err
+		}
+		links = append(links, more...)
+	}
+	return links, nil
+}
+
+// readSitemap fetches one sitemap: its URLs, and the sitemaps it names
+// when it is an index.
+func (dc *Discoverer) readSitemap(ctx context.Context, u string) ([]Link, []string, error) {
 	type loc struct {
 		Loc     string `xml:"loc"`
 		LastMod string `xml:"lastmod"`
@@ -204,25 +226,33 @@ func (dc *Discoverer) sitemap(ctx context.Context, d news.Discovery) ([]Link, er
 		URLs     []loc `xml:"url"`
 		Sitemaps []loc `xml:"sitemap"`
 	}
-	resp, err := dc.Session.Get(ctx, d.URL)
+	resp, err := dc.Session.Get(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := xml.Unmarshal(resp.Body, &doc); err != nil {
-		return nil, fmt.Errorf("sitemap %s: %w", d.URL, err)
+		return nil, nil, fmt.Errorf("sitemap %s: %w", u, err)
 	}
+	base, err := url.Parse(resp.URL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sitemap %s: %w", u, err)
+	}
+	// The protocol wants absolute URLs; a relative one is read against
+	// the sitemap's own, as a browser would, rather than passed on as a
+	// URL nobody can fetch.
 	var links []Link
-	for _, u := range doc.URLs {
-		links = append(links, Link{URL: strings.TrimSpace(u.Loc), Date: u.LastMod})
-	}
-	for _, sm := range doc.Sitemaps {
-		sub, err := dc.sitemap(ctx, news.Discovery{Kind: news.KindSitemap, URL: strings.TrimSpace(sm.Loc)})
-		if err != nil {
-			return links, err
+	for _, l := range doc.URLs {
+		if abs, err := base.Parse(strings.TrimSpace(l.Loc)); err == nil {
+			links = append(links, Link{URL: abs.String(), Date: l.LastMod})
 		}
-		links = append(links, sub...)
 	}
-	return links, nil
+	var subs []string
+	for _, sm := range doc.Sitemaps {
+		if abs, err := base.Parse(strings.TrimSpace(sm.Loc)); err == nil {
+			subs = append(subs, abs.String())
+		}
+	}
+	return links, subs, nil
 }
 
 // The Hanweb jcms column page carries its list as an XML "data island"

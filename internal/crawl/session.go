@@ -3,8 +3,10 @@
 // limits, allowed hosts, an identifying user agent) and the discovery of
 // article links on list pages, Hanweb datastores, feeds and sitemaps.
 //
-// It hands back raw bytes exactly as the server sent them; decoding and
-// extraction belong to the caller. colly is imported here and nowhere else.
+// It hands back the body bytes as the server sent them, only a content
+// coding (gzip) undone — charset decoding and extraction belong to the
+// caller — and, for the raw capture, the exchange as it crossed the wire
+// (wire.go). colly is imported here and nowhere else.
 package crawl
 
 import (
@@ -100,7 +102,8 @@ type Options struct {
 	Gate *HostGate
 }
 
-// Response is one fetched page, its body as the server sent it.
+// Response is one fetched page: its body as the server sent it, once any
+// content coding (gzip) is undone.
 type Response struct {
 	URL     string // final URL, after redirects
 	Status  int
@@ -114,6 +117,18 @@ type Response struct {
 	Method        string
 	RequestHeader http.Header
 	RequestBody   []byte
+
+	// RawRequest and RawResponse are the exchange as it crossed the wire
+	// (see wireTransport): the request as written; the response's status
+	// line and header as read, less a Transfer-Encoding that was undone,
+	// and its body in its content coding. Body is the decoded entity.
+	RawRequest  []byte
+	RawResponse []byte
+	// RemoteIP is the address of the server that answered.
+	RemoteIP string
+	// Notes say what the raw response leaves out ("transferEncoding",
+	// "httpTrailer"), as name/value pairs for the capture's metadata.
+	Notes [][2]string
 
 	// Capture is where Options.Record kept the raw exchange.
 	Capture news.Capture
@@ -178,14 +193,14 @@ type result struct {
 	last *Response
 }
 
-// rawTransport keeps a copy of each body as the server sent it, before
-// colly decodes it by its own rules, and refuses bodies over the limit.
+// rawTransport makes each request through the wire transport, which
+// keeps the exchange as it crossed the wire for the capture, and hands
+// colly the decoded body; it refuses bodies over the limit.
 type rawTransport struct {
-	s       *Session
-	next    http.RoundTripper
-	maxBody int
-	record  func(*Response) (news.Capture, error)
-	allow   func(*url.URL) bool
+	s      *Session
+	wire   *wireTransport
+	record func(*Response) (news.Capture, error)
+	allow  func(*url.URL) bool
 }
 
 func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -200,26 +215,16 @@ func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			rc.Close()
 		}
 	}
-	resp, err := t.next.RoundTrip(req)
+	ex, err := t.wire.exchange(req)
 	if err != nil {
 		return nil, err
 	}
-	if resp.ContentLength > int64(t.maxBody) {
-		resp.Body.Close()
-		return nil, fmt.Errorf("%d bytes announced: %w (%d)", resp.ContentLength, ErrTooLarge, t.maxBody)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(t.maxBody)+1))
-	resp.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
-	}
-	if len(body) > t.maxBody {
-		return nil, fmt.Errorf("%w (%d)", ErrTooLarge, t.maxBody)
-	}
+	resp := ex.resp
 	r := &Response{
 		URL: req.URL.String(), Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(),
-		Body: body, Fetched: start, Elapsed: time.Since(start),
+		Body: ex.body, Fetched: start, Elapsed: time.Since(start),
 		Method: req.Method, RequestHeader: req.Header.Clone(), RequestBody: reqBody,
+		RawRequest: ex.rawRequest, RawResponse: ex.rawResponse, RemoteIP: ex.remoteIP, Notes: ex.notes,
 	}
 	if t.record != nil {
 		if r.Capture, err = t.record(r); err != nil {
@@ -229,7 +234,6 @@ func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.s.cur != nil {
 		t.s.cur.last = r
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }
 
@@ -279,8 +283,8 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	s := &Session{c: c, opts: opts, hosts: map[string]*hostState{}}
 	// colly re-encodes bodies from the Content-Type charset (lossily for
 	// GBK served as "gbk"); the transport keeps the bytes as sent.
-	c.WithTransport(&rawTransport{s: s, next: http.DefaultTransport.(*http.Transport).Clone(),
-		maxBody: opts.MaxBodySize, record: opts.Record, allow: opts.Allow})
+	c.WithTransport(&rawTransport{s: s, record: opts.Record, allow: opts.Allow, wire: &wireTransport{
+		dialer: &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}, maxBody: opts.MaxBodySize}})
 	c.OnResponse(func(r *colly.Response) {
 		s.cur.resp = s.cur.last
 	})

@@ -186,7 +186,14 @@ func TestRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			ctx := context.Background()
-			s, _ := NewSession(ctx, quick(Options{MaxBodySize: 4000, Timeout: 100 * time.Millisecond, IgnoreRobots: true}))
+			// Only /slow needs a short timeout; the others get room
+			// enough for a busy machine (the timeout spans a whole
+			// redirect chain, one connection per request).
+			timeout := 5 * time.Second
+			if tt.path == "/slow" {
+				timeout = 100 * time.Millisecond
+			}
+			s, _ := NewSession(ctx, quick(Options{MaxBodySize: 4000, Timeout: timeout, IgnoreRobots: true}))
 			_, err := s.Get(ctx, site.srv.URL+tt.path)
 			if (err == nil) != tt.ok {
 				t.Fatalf("got error %v, want ok=%v", err, tt.ok)

@@ -2,7 +2,6 @@ package export
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -111,7 +110,7 @@ func (c *corpus) export(t *testing.T, f Format, sel news.Selection, opts Options
 	var buf bytes.Buffer
 	opts.Format = f
 	if opts.Captures == nil {
-		opts.Captures = DirCaptures{Dir: c.warc}
+		opts.Captures = testCaptures{dir: c.warc}
 	}
 	m, err := Write(context.Background(), &buf, c.st, sel, opts)
 	if err != nil {
@@ -327,12 +326,12 @@ func TestWARC(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(c.warc, "*.warc.gz"))
 	for _, f := range files {
 		for _, rec := range members(t, readFile(t, f)) {
-			stored[string(headerValue(rec, "WARC-Record-ID"))] = rec
+			stored[headerValue(rec, "WARC-Record-ID")] = rec
 		}
 	}
 	copied := 0
 	for _, rec := range members(t, b) {
-		if s, ok := stored[string(headerValue(rec, "WARC-Record-ID"))]; ok {
+		if s, ok := stored[headerValue(rec, "WARC-Record-ID")]; ok {
 			if !bytes.Equal(s, rec) {
 				t.Errorf("record %s differs from the stored one", headerValue(rec, "WARC-Record-ID"))
 			}
@@ -463,21 +462,4 @@ func readFile(t *testing.T, f string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// members splits a .warc.gz into its uncompressed records.
-func members(t *testing.T, b []byte) [][]byte {
-	t.Helper()
-	br := bufio.NewReader(bytes.NewReader(b))
-	var out [][]byte
-	for {
-		if _, err := br.Peek(1); err != nil {
-			return out
-		}
-		rec, err := readMember(br)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, rec.Bytes)
-	}
 }

@@ -35,7 +35,7 @@ func cleanAuthor(s string) string {
 		return ""
 	}
 	if editorCode.MatchString(s) || vendorAuthor.MatchString(s) || notAuthorText.MatchString(s) ||
-		noAuthor.MatchString(s) || strings.HasPrefix(s, "@") {
+		noAuthor.MatchString(s) || strings.HasPrefix(s, "@") || (allHan(s) && orgName(s)) {
 		return ""
 	}
 	return s
@@ -252,6 +252,18 @@ var compoundSurnames = []string{"欧阳", "司马", "上官", "诸葛", "东方"
 // byline prints it: 新华社, 千龙网, 云南日报, 区经信局, 冠县.
 const orgEndings = "社报网台局委厅部办院会站处所馆司团校区县市省镇乡村街路组队室科股刊栏频道讯电稿库"
 
+// Endings of organisations and departments of two characters, which a
+// byline's name slot may hold instead of a person ("作者：市政府办公厅",
+// "来源：信息中心").
+var orgSuffix = regexp.MustCompile(`(?:中心|政府|公司|集团|协会|学会|大学|学院|中学|小学|医院|银行|法院|公安|新闻|在线|频道|工作室|编辑部|杂志|周刊|日报|晚报|商报|时报)$`)
+
+// orgName reports whether a name slot holds an organisation, a site or a
+// department rather than a person: it ends the way their names end.
+func orgName(n string) bool {
+	last, _ := utf8.DecodeLastRuneInString(n)
+	return strings.ContainsRune(orgEndings, last) || orgSuffix.MatchString(n)
+}
+
 // Short words that start with a surname character but are no names.
 var notNames = map[string]bool{
 	"原创": true, "原文": true, "全文": true, "全文完": true, "高清": true, "文章": true, "文化": true,
@@ -308,7 +320,7 @@ func allHan(s string) bool {
 var (
 	// A role word, alone or after its outlet ("本报记者", "新京报记者",
 	// "光明日报特约记者") and maybe glued to a name ("记者王晓燕").
-	bylineRole = regexp.MustCompile(`^(\p{Han}{0,8}?)(特约记者|实习记者|见习记者|首席记者|驻站记者|记者|特约通讯员|通讯员|实习生|作者|撰稿人|撰稿|撰文|执笔人|执笔|口述|责任编辑|编辑|责编|编审|审核|审校|校对|美编|摄影|摄像|制图|图片|整理|编译|翻译)(\p{Han}{0,4})$`)
+	bylineRole = regexp.MustCompile(`^(\p{Han}{0,8}?)(特约记者|实习记者|见习记者|首席记者|驻站记者|记者|特约通讯员|通讯员|实习生|作者|撰稿人|撰稿|撰文|执笔人|执笔|口述|特约评论员|评论员|采写|责任编辑|编辑|责编|编审|审核|审校|校对|美编|摄影|摄像|制图|图片|整理|编译|翻译)(\p{Han}{0,4})$`)
 	// One name as bylines print it: "王燕平", "阿依古丽·买买提".
 	bylineName = regexp.MustCompile(`^(?:\p{Han}{2,4}|\p{Han}{1,6}[·•．]\p{Han}{1,8})$`)
 	// Two one-character halves of a name padded to the width of a
@@ -324,7 +336,7 @@ var (
 // bylineRole (editors, photographers, translators) are credited but are
 // not its authors.
 var authorRoles = wordSet("特约记者", "实习记者", "见习记者", "首席记者", "驻站记者", "记者", "特约通讯员", "通讯员",
-	"实习生", "作者", "撰稿人", "撰稿", "撰文", "执笔人", "执笔", "口述", "文", "文字")
+	"实习生", "作者", "撰稿人", "撰稿", "撰文", "执笔人", "执笔", "口述", "文", "文字", "特约评论员", "评论员", "采写")
 
 // bylineNames reads a line that is only a Chinese byline and returns its
 // authors' names: "本报实习生 刘国栋 周炜", "记者 王晓燕 通讯员 李明",
@@ -333,19 +345,19 @@ var authorRoles = wordSet("特约记者", "实习记者", "见习记者", "首�
 // like names (personName). It returns nil for anything else.
 func bylineNames(ln string, bare bool) []string {
 	ln = strings.TrimFunc(ln, func(r rune) bool {
-		return isSpace(r) || strings.ContainsRune("□■●◆◇○★☆·•—－-–…【】[]（）()<>《》「」『』", r)
+		return isSpace(r) || strings.ContainsRune("□■●◆◇○★☆·•—－-–…【】[]（）()<>《》「」『』丨", r)
 	})
 	if ln == "" || utf8.RuneCountInString(ln) > 60 {
 		return nil
 	}
 	ln = joinPadded(ln)
 	tokens := strings.FieldsFunc(ln, func(r rune) bool {
-		return isSpace(r) || strings.ContainsRune("、，,/／|｜:：;；", r)
+		return isSpace(r) || strings.ContainsRune("、，,/／|｜丨:：;；", r)
 	})
 	var names, pending []string
 	role, seenRole := "", false // "" before any role; "author" or "other"
 	name := func(n string) bool {
-		if !bylineName.MatchString(n) || noAuthor.MatchString(n) {
+		if !bylineName.MatchString(n) || noAuthor.MatchString(n) || orgName(n) {
 			return false
 		}
 		switch role {
@@ -364,6 +376,12 @@ func bylineNames(ln string, bare bool) []string {
 		case strings.HasSuffix(t, "报道") || strings.HasPrefix(t, "发自"):
 			// "山东冠县报道": where the reporter filed from ends the byline.
 			return bylineResult(names, pending, bare, seenRole)
+		case (t == "文" || t == "文字") && role == "" && len(pending) > 0:
+			// "张三/文 李四/摄": the role follows the names it credits,
+			// and the names after it wait for their own.
+			names = append(names, pending...)
+			pending, seenRole = nil, true
+			continue
 		case t == "文" || t == "文字":
 			role, seenRole = "author", true
 			continue
@@ -503,6 +521,11 @@ var (
 	authorLabel = regexp.MustCompile(`(?:^|[^\p{Han}]|本文)(?:作\s*者|记\s*者|撰\s*稿\s*人?|撰\s*文|执\s*笔\s*人?|文)\s*[:：]\s*`)
 	// "编辑：山石", "【编辑:刘欢】": the plain editor label, not 责任编辑.
 	editorLabel = regexp.MustCompile(`(?:^|[^\p{Han}])编\s*辑\s*[:：]\s*`)
+	// "发布者：王五", "发布人：王五", "投稿人：王五": who put the piece on
+	// the site, a forum or a portal.
+	posterLabel = regexp.MustCompile(`(?:发布者|发布人|发表者|发帖人|投稿人|供稿人|撰写人)\s*[:：]\s*`)
+	// "责任编辑：王五", "【责编：王五】": the desk editor, credited last.
+	chiefEditorLabel = regexp.MustCompile(`(?:责任编辑|责编)\s*[:：]\s*`)
 	// The issuing body of an official document (信息公开 tables).
 	issuerLabel = regexp.MustCompile(`(?:发文机关|发文单位)\s*[:：]\s*`)
 	// Blog and forum footers that name the poster and the time:
@@ -523,47 +546,93 @@ var (
 // an element marked as the byline; and last the credits that name someone
 // when nothing else does: the plain 编辑, a 来源 that is a person's name,
 // the issuing body of an official document.
-func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, labelled []string, lm *lineMeta, paras []string, title, byline string) string {
+func articleAuthor(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, labelled []string, lm *lineMeta, paras []string, title, docTitle, byline string) string {
 	if v := cleanAuthor(selText(doc, sel.Author)); v != "" {
 		return v
 	}
 	head := firstHeadline(heads)
-	if v := leadBylines(full, head, paras); v != "" {
-		return v
+	on := lm.off.on
+	if on(RuleAuthorLead) {
+		if v := leadBylines(full, head, paras); v != "" {
+			return v
+		}
 	}
 	if v := cleanAuthor(lm.author); v != "" {
 		return chineseNames(v)
 	}
-	if v := reporters(paras); v != "" {
-		return v
-	}
-	if v := tailByline(paras); v != "" {
-		return v
-	}
-	if v := labelledAuthor(labelled); v != "" {
-		return v
-	}
-	if v := footerAuthor(full); v != "" {
-		return v
-	}
-	if v := nearTitleByline(full, head); v != "" {
-		return v
-	}
-	if v := leadName(full, head, paras, title); v != "" {
-		return v
-	}
-	if v := cleanAuthor(ld.author); v != "" {
-		return v
-	}
-	for _, k := range authorKeys {
-		if v := cleanAuthor(meta[k]); v != "" && !strings.Contains(v, "/") {
+	if on(RuleAuthorLead) {
+		if v := reporters(paras); v != "" {
 			return v
 		}
 	}
-	if byline != "" {
+	if on(RuleAuthorTail) {
+		if v := tailByline(paras); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorLabel) {
+		if v := labelledAuthor(labelled); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorFooter) {
+		if v := footerAuthor(full); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorLead) {
+		if v := nearTitleByline(full, head); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorLeadName) {
+		if v := leadName(full, head, paras, title); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorMeta) {
+		if v := cleanAuthor(ld.author); v != "" {
+			return v
+		}
+		for _, k := range authorKeys {
+			if v := cleanAuthor(meta[k]); v != "" && !strings.Contains(v, "/") {
+				return v
+			}
+		}
+	}
+	if byline != "" && on(RuleAuthorElement) {
 		return byline
 	}
-	return creditedAuthor(labelled)
+	if on(RuleAuthorCredit) {
+		if v := creditedAuthor(labelled); v != "" {
+			return v
+		}
+	}
+	if on(RuleAuthorBlog) {
+		return blogOwner(docTitle)
+	}
+	return ""
+}
+
+var (
+	// "标题_张三_新浪博客", "标题 - 张三 - 搜狐博客": the owner between
+	// the headline and the host's name.
+	blogHostTitle = regexp.MustCompile(`[_|｜\-–]\s*([^_|｜\-–]{1,20}?)\s*[_|｜\-–]\s*\p{Han}{0,6}(?:博客|BLOG|blog|Blog)\s*$`)
+	// "张三的博客", "张三的个人空间", "张三的专栏".
+	blogOwnTitle = regexp.MustCompile(`(?:^|[_|｜\-–]\s*)([^_|｜\-–\s]{1,20}?)的(?:博客|BLOG|blog|Blog|个人空间|空间|专栏|日志)`)
+)
+
+// blogOwner reads the owner of a blog from the page's <title>: the last
+// resort for a post that names no author in its text.
+func blogOwner(docTitle string) string {
+	for _, re := range []*regexp.Regexp{blogHostTitle, blogOwnTitle} {
+		if m := re.FindStringSubmatch(docTitle); m != nil {
+			if v := cleanAuthor(m[1]); v != "" && !orgName(v) && utf8.RuneCountInString(v) <= 20 {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // labelledAuthor reads the first "作者：…" value of the page's info lines.
@@ -680,9 +749,10 @@ func titlePart(title, name string) bool {
 // creditedAuthor is the last resort: the one person or body that the
 // page credits when it names no author, from its info lines: the plain
 // editor ("编辑：山石"), a source that is a person's name ("来源: 尹娟"),
-// the issuing body of an official document ("发文机关：吉林省人民政府").
+// the issuing body of an official document ("发文机关：吉林省人民政府"),
+// the poster ("发布者：王五"), the desk editor ("责任编辑：王五").
 func creditedAuthor(labelled []string) string {
-	var editor, source, issuer string
+	var editor, source, issuer, poster, chief string
 	for _, ln := range labelled {
 		if len(ln) > 480 || !hasHan(ln) {
 			continue
@@ -690,6 +760,16 @@ func creditedAuthor(labelled []string) string {
 		if editor == "" && strings.Contains(ln, "辑") {
 			if v := authorValue(ln, editorLabel); v != "" && allHanNames(v) {
 				editor = v
+			}
+		}
+		if poster == "" && (strings.Contains(ln, "发") || strings.Contains(ln, "稿") || strings.Contains(ln, "撰")) {
+			if v := cleanAuthor(labelValue(ln, posterLabel)); v != "" && !orgName(v) && utf8.RuneCountInString(v) <= 20 {
+				poster = v
+			}
+		}
+		if chief == "" && (strings.Contains(ln, "责任编辑") || strings.Contains(ln, "责编")) {
+			if v := labelValue(ln, chiefEditorLabel); personNames(v) {
+				chief = v
 			}
 		}
 		if source == "" && mayHaveSourceLabel(ln) {
@@ -703,12 +783,27 @@ func creditedAuthor(labelled []string) string {
 			}
 		}
 	}
-	for _, v := range []string{editor, source, issuer} {
+	for _, v := range []string{editor, source, issuer, poster, chief} {
 		if v != "" {
 			return v
 		}
 	}
 	return ""
+}
+
+// personNames reports whether v is one to three space-separated names
+// that each pass personName.
+func personNames(v string) bool {
+	f := strings.Fields(v)
+	if len(f) == 0 || len(f) > 3 {
+		return false
+	}
+	for _, n := range f {
+		if !personName(joinPadded(n)) {
+			return false
+		}
+	}
+	return true
 }
 
 // allHanNames reports whether v is space-separated Han names.

@@ -96,8 +96,32 @@ func TestChineseAuthor(t *testing.T) {
 		{"the plain editor when nothing else names anyone",
 			``, h1 + zhBody + `<p>来源：巴彦淖尔日报 编辑：苏亮</p>`,
 			"苏亮"},
-		{"the responsible editor is not the author",
+		{"the responsible editor is credited when nothing else names anyone",
 			``, h1 + zhBody + `<p>来源：云南日报 责任编辑：孙重远</p>`,
+			"孙重远"},
+		{"the responsible editor loses to a reporter",
+			``, h1 + `<p>本报记者 胡晓蓉</p>` + zhBody + `<p>来源：云南日报 责任编辑：孙重远</p>`,
+			"胡晓蓉"},
+		{"a responsible editor slot holding a department",
+			``, h1 + zhBody + `<p>责任编辑：信息中心</p>`,
+			""},
+		{"the role after the name",
+			``, h1 + `<p>张晓明/文 李华/摄</p>` + zhBody,
+			"张晓明"},
+		{"a bar in the byline",
+			``, h1 + `<p>文丨王小川</p>` + zhBody,
+			"王小川"},
+		{"the poster when nothing else names anyone",
+			``, h1 + zhBody + `<p>发布者：王小明　发布时间：2024-01-01</p>`,
+			"王小明"},
+		{"a poster that is an office",
+			``, h1 + zhBody + `<p>发布人：区政府办公室</p>`,
+			""},
+		{"a commentator",
+			``, h1 + `<p>本报评论员 李明远</p>` + zhBody,
+			"李明远"},
+		{"an outlet in the author slot",
+			``, h1 + `<p>作者：新华社</p>` + zhBody,
 			""},
 		{"a source that is a person's name",
 			``, h1 + zhBody + `<p>来源: 尹娟</p>`,
@@ -146,5 +170,20 @@ func TestEnglishAuthor(t *testing.T) {
 				t.Errorf("author: got %q, want %q", p.Author, tt.want)
 			}
 		})
+	}
+}
+
+func TestBlogOwner(t *testing.T) {
+	tests := []struct{ title, want string }{
+		{"春天的第一场雨_张小北_新浪博客", "张小北"},
+		{"春天的第一场雨 - 海边的人 - 搜狐博客", "海边的人"},
+		{"张小北的博客", "张小北"},
+		{"春天的第一场雨_城市晚报的博客", ""},
+		{"春天的第一场雨_新闻中心_新浪网", ""},
+	}
+	for _, tt := range tests {
+		if got := blogOwner(tt.title); got != tt.want {
+			t.Errorf("blogOwner(%q) = %q, want %q", tt.title, got, tt.want)
+		}
 	}
 }

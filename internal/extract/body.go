@@ -225,7 +225,7 @@ func candidateScore(n *html.Node, s *stats) float64 {
 
 // chooseContent picks the element that holds the article and those of its
 // siblings that continue it.
-func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
+func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*html.Node {
 	var best *html.Node
 	bestScore := 0.0
 	for n, s := range st {
@@ -250,7 +250,7 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 	// Stories cut into many small boxes (one card per paragraph) leave
 	// each box a modest score; an ancestor that holds several of them
 	// with little link text is the story.
-	for a, level := best.Parent, 1; a != nil && level <= 3; a, level = a.Parent, level+1 {
+	for a, level := best.Parent, 1; off.on(RuleAncestorClimb) && a != nil && level <= 3; a, level = a.Parent, level+1 {
 		as, bs := st[a], st[best]
 		if as == nil || a.DataAtom == atom.Body || a.DataAtom == atom.Html {
 			break
@@ -260,13 +260,28 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 			best, bestScore = a, max(v, bestScore)
 		}
 	}
+	// Old pages leave a <div> or <font> open per paragraph, so each
+	// paragraph nests the rest of the story: the parent that holds only
+	// best and a prose paragraph of its own is part of the story too.
+	for off.on(RuleProseClimb) {
+		p := proseWrapper(best, st)
+		if p == nil {
+			break
+		}
+		best = p
+	}
 	if best.DataAtom == atom.Body || best.Parent == nil {
 		return []*html.Node{best}
 	}
-	if first := firstOfSeries(root, best, st); first != nil {
-		// A blog's front page or a forum thread: the first entry is the
-		// article, the rest are older posts or replies.
-		return []*html.Node{first}
+	if off.on(RuleSeries) {
+		if first := firstOfSeries(root, best, st); first != nil {
+			// A blog's front page or a forum thread: the first entry is
+			// the article, the rest are older posts or replies.
+			return []*html.Node{first}
+		}
+	}
+	if !off.on(RuleSiblings) {
+		return []*html.Node{best}
 	}
 	// Siblings that continue the article: other strong containers, and
 	// paragraphs that the template put next to the main one.
@@ -298,6 +313,13 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 			out = append(out, c)
 			continue
 		}
+		if sameBox(c, best) && s.density() < 0.3 && s.punct > 0 {
+			// A story set one block per box ("card collection-item"):
+			// a box of the same tag and class that holds prose
+			// continues it, however short.
+			out = append(out, c)
+			continue
+		}
 		if c.DataAtom == atom.P {
 			d := s.density()
 			if (s.text > 80 && d < 0.25) || (d == 0 && endsSentence(textOf(c))) {
@@ -306,6 +328,49 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 		}
 	}
 	return out
+}
+
+// sameBox reports whether two elements share their tag and a non-empty
+// class attribute.
+func sameBox(a, b *html.Node) bool {
+	c := strings.TrimSpace(attr(a, "class"))
+	return a.DataAtom == b.DataAtom && c != "" && c == strings.TrimSpace(attr(b, "class"))
+}
+
+// proseWrapper returns the nearest block ancestor of c when it holds c
+// as its only block with text, beside loose text of its own that reads as
+// prose (a clause mark, little link text); nil otherwise.
+func proseWrapper(c *html.Node, st map[*html.Node]*stats) *html.Node {
+	p := c.Parent
+	for p != nil && p.Type == html.ElementNode && !isBlock(p.DataAtom) {
+		p = p.Parent
+	}
+	if p == nil || p.Type != html.ElementNode || p.DataAtom == atom.Body || p.DataAtom == atom.Html {
+		return nil
+	}
+	ps := st[p]
+	if ps == nil || ps.ownPunct == 0 || ps.ownText-ps.ownLink < 20 || ps.ownLink*4 > ps.ownText {
+		return nil
+	}
+	var other func(n *html.Node) bool
+	other = func(n *html.Node) bool {
+		for o := n.FirstChild; o != nil; o = o.NextSibling {
+			if o == c || o.Type != html.ElementNode {
+				continue
+			}
+			if s := st[o]; s == nil || s.text == 0 {
+				continue
+			}
+			if isBlock(o.DataAtom) || other(o) {
+				return true
+			}
+		}
+		return false
+	}
+	if other(p) {
+		return nil
+	}
+	return p
 }
 
 // soleTextChild reports whether c is the only child of p with text.
@@ -373,14 +438,17 @@ func treePath(n *html.Node) []int {
 // template (a blog's front page, a forum thread): when the chosen element
 // is one of three or more elements of the same tag and class that hold
 // prose, the first of them is the article and the others are older posts
-// or replies. It returns that first entry, or nil when best is already
-// first or stands alone.
+// or replies. Boxes that are siblings and carry no heading of their own
+// are one story cut into boxes, not a series. It returns that first
+// entry, or nil when best is already first or stands alone.
 func firstOfSeries(root, best *html.Node, st map[*html.Node]*stats) *html.Node {
 	if strings.TrimSpace(attr(best, "class")) == "" {
 		return nil
 	}
 	var first *html.Node
 	n := 0
+	siblings, headed := true, false
+	var parent *html.Node
 	eachElement(root, func(e *html.Node) {
 		if e.DataAtom != best.DataAtom || attr(e, "class") != attr(best, "class") {
 			return
@@ -389,15 +457,49 @@ func firstOfSeries(root, best *html.Node, st map[*html.Node]*stats) *html.Node {
 		if s == nil || s.text-s.link < 100 || s.density() > 0.3 {
 			return
 		}
+		if p := boxOf(e, st).Parent; parent == nil {
+			parent = p
+		} else if p != parent {
+			siblings = false
+		}
+		headed = headed || hasHeading(e)
 		n++
 		if first == nil {
 			first = e
 		}
 	})
-	if n < 3 || first == best || contains(first, best) || contains(best, first) {
+	if n < 3 || first == best || contains(first, best) || contains(best, first) || (siblings && !headed) {
+		// Boxes side by side without headlines of their own are one
+		// story set a paragraph per box, not a series of entries.
 		return nil
 	}
 	return first
+}
+
+// boxOf climbs from e through the wrappers that hold nothing else with
+// text: the box that a template repeats.
+func boxOf(e *html.Node, st map[*html.Node]*stats) *html.Node {
+	for e.Parent != nil && e.Parent.DataAtom != atom.Body && e.Parent.Type == html.ElementNode && soleTextChild(e.Parent, e, st) {
+		e = e.Parent
+	}
+	return e
+}
+
+// hasHeading reports whether an entry carries marks of its own: a
+// heading element, an element whose class names a title, an author or a
+// user (forum posts), or a date at its start. Posts of a blog or a thread
+// do; boxes that carry one paragraph of a story each do not.
+func hasHeading(e *html.Node) bool {
+	marked := findFirst(e, func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			return true
+		}
+		c := strings.ToLower(attr(n, "class"))
+		return strings.Contains(c, "title") || strings.Contains(c, "author") || strings.Contains(c, "user") ||
+			strings.Contains(c, "poster")
+	}) != nil
+	return marked || findDate(normDigits(firstRunes(textOf(e), 100))) != nil
 }
 
 // contains reports whether d lies in a's subtree.

@@ -78,6 +78,7 @@ var (
 
 // lineMeta collects what the cleaning step learns from the lines it drops.
 type lineMeta struct {
+	off            RuleSet // rule families switched off
 	author, source string
 	dates          []string // labelled or dateline dates, in order
 	// sourceCut is set after a "Source:" line that a hard wrap may have
@@ -110,15 +111,15 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 		var keep []string
 		for li, ln := range para {
 			first := pi == 0 && li == 0
-			if first && normTitle != "" && normalizeTitle(ln) == normTitle {
+			if first && normTitle != "" && m.off.on(RuleLeadingTitle) && normalizeTitle(ln) == normTitle {
 				continue
 			}
-			if tailStart.MatchString(ln) {
+			if m.off.on(RuleTailStart) && tailStart.MatchString(ln) {
 				stop = true
 				break
 			}
 			atStart := len(out) == 0 && len(keep) == 0
-			if !atStart && len(out) <= 2 && len(keep) == 0 && wireDateline.MatchString(ln) && isIssuer(out) {
+			if !atStart && len(out) <= 2 && len(keep) == 0 && m.off.on(RuleSiteLines) && wireDateline.MatchString(ln) && isIssuer(out) {
 				// Releases name their issuer on the lines between the
 				// headline and the dateline: that is the publisher.
 				m.source = strings.Join(out, " ")
@@ -146,8 +147,13 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 			break
 		}
 	}
-	out = dropLeadingTitle(out, normTitle)
-	return reflow(out)
+	if m.off.on(RuleLeadingTitle) {
+		out = dropLeadingTitle(out, normTitle)
+	}
+	if m.off.on(RuleReflow) {
+		out = reflow(out)
+	}
+	return out
 }
 
 // isIssuer reports whether the blocks before a wire dateline are short
@@ -186,18 +192,19 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 	if n > 400 {
 		return false
 	}
-	if n < 60 && hanwebSign.MatchString(ln) {
+	on := m.off.on
+	if n < 60 && on(RuleSiteLines) && hanwebSign.MatchString(ln) {
 		return true
 	}
 	// Cheap length and character tests guard the regexps: this runs on
 	// every line of every page.
-	if n <= 40 && pagerLine.MatchString(strings.ToLower(ln)) {
+	if n <= 40 && on(RuleActionLines) && pagerLine.MatchString(strings.ToLower(ln)) {
 		return true
 	}
-	if n <= 30 && actionLine.MatchString(strings.ToLower(ln)) {
+	if n <= 30 && on(RuleActionLines) && (actionLine.MatchString(strings.ToLower(ln)) || toolbarLine(ln)) {
 		return true
 	}
-	if mayEndLMS(ln) && fontToggle.MatchString(ln) {
+	if on(RuleSiteLines) && mayEndLMS(ln) && fontToggle.MatchString(ln) {
 		// "www.ehangzhou.gov.cn| Updated: May 12, 2021 L M S": the
 		// part before "|" names the publisher.
 		rest := fontToggle.ReplaceAllString(ln, "")
@@ -207,32 +214,33 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		m.dates = append(m.dates, rest)
 		return true
 	}
-	if n < 200 && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]")) && captionTail.MatchString(ln) {
+	if n < 200 && on(RuleCaptions) && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]")) && captionTail.MatchString(ln) {
 		return true
 	}
 	colon := strings.IndexByte(ln, ':') >= 0 || strings.IndexByte(ln, ']') >= 0 ||
 		strings.Contains(ln, "：") || strings.Contains(ln, "】")
-	if n < 200 && colon && captionHead.MatchString(ln) {
+	if n < 200 && colon && on(RuleCaptions) && captionHead.MatchString(ln) {
 		return true
 	}
-	if n < 160 && colon && metaLabel.MatchString(ln) {
+	metaLines := on(RuleMetaLines)
+	if n < 160 && colon && metaLines && metaLabel.MatchString(ln) {
 		noteMeta(ln, m)
 		return true
 	}
-	if n < 160 && hasDigitRun(ln) && isMetaCluster(ln) && (atStart || !isBareDate(ln)) {
+	if n < 160 && metaLines && hasDigitRun(ln) && isMetaCluster(ln) && (atStart || !isBareDate(ln)) {
 		// A date alone on a line after the text is the signature date
 		// of a notice ("吉林省人民政府 / 2022年1月27日"): kept.
 		noteMeta(ln, m)
 		return true
 	}
-	if n < 100 && colon && hasDigitRun(ln) && !strings.ContainsAny(ln, "。，！？；") && labelColon.MatchString(ln) && findDate(ln) != nil {
+	if n < 100 && colon && metaLines && hasDigitRun(ln) && !strings.ContainsAny(ln, "。，！？；") && labelColon.MatchString(ln) && findDate(ln) != nil {
 		noteMeta(ln, m)
 		return true
 	}
-	if n < 200 && furnitureLine.MatchString(ln) {
+	if n < 200 && on(RuleFurnitureEn) && furnitureLine.MatchString(ln) {
 		return true
 	}
-	if n < 120 && hasHan(ln) {
+	if n < 120 && on(RuleFurnitureZh) && hasHan(ln) {
 		if v := repostSource.FindStringSubmatch(ln); v != nil {
 			if m.source == "" {
 				m.source = v[1]
@@ -243,16 +251,24 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 			return true
 		}
 	}
-	if n < 120 && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
+	if n < 120 && on(RuleFurnitureEn) && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
 		return true
 	}
-	if n < 40 && reporterOnly.MatchString(ln) {
+	if n < 40 && on(RuleBylineLines) && reporterOnly.MatchString(ln) {
 		if m.author == "" {
 			m.author = reporters([]string{ln})
 		}
 		return true
 	}
-	if atStart && n < 100 {
+	if n < 40 && on(RuleBylineLines) && hasHan(ln) && creditLine(ln) {
+		// "文丨陈思远", "编辑丨赵一鸣", "张三/文 李四/摄", and at the end
+		// "执笔人：闵乐夫 赵兰波": credits, not prose.
+		if names := bylineNames(ln, false); names != nil && m.author == "" {
+			m.author = strings.Join(names, " ")
+		}
+		return true
+	}
+	if atStart && n < 100 && on(RuleBylineLines) {
 		if sm := bylineLine.FindStringSubmatch(ln); sm != nil && !endsSentence(ln) {
 			if m.author == "" {
 				m.author = cleanAuthor(sm[1])
@@ -264,7 +280,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 			return true
 		}
 	}
-	if n < 160 && colon && (ln[0] == 'S' || ln[0] == 's') {
+	if n < 160 && colon && metaLines && (ln[0] == 'S' || ln[0] == 's') {
 		sm := sourceLine.FindStringSubmatch(ln)
 		if sm == nil {
 			return false
@@ -277,6 +293,55 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		return true
 	}
 	return false
+}
+
+// Words of the print/font/share toolbars and the like buttons that
+// Chinese article templates print around the body.
+var toolbarWords = wordSet("打印", "字体", "字号", "放大", "正常", "缩小", "大", "中", "小", "默认", "关闭", "关闭窗口",
+	"收藏", "分享", "分享到", "纠错", "我要纠错", "返回顶部", "图集", "点赞", "赞", "+1", "扫一扫", "微信", "微博",
+	"qq", "qq空间", "print", "email", "share", "tweet", "a+", "a-", "end")
+
+// toolbarLine reports whether a short line is made only of toolbar words
+// ("打印 字体： 放大 正常 缩小", "图集", "+1").
+func toolbarLine(ln string) bool {
+	words := strings.FieldsFunc(strings.ToLower(ln), func(r rune) bool {
+		return isSpace(r) || strings.ContainsRune("|｜:：[]【】()（）/", r)
+	})
+	if len(words) == 0 {
+		return false
+	}
+	for _, w := range words {
+		if !toolbarWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// creditLine reports whether a short line is only credits: role words
+// (文, 编辑, 摄影, 记者 …) and names, at least one of each, joined by
+// bars, slashes or spaces.
+func creditLine(ln string) bool {
+	tokens := strings.FieldsFunc(ln, func(r rune) bool {
+		return isSpace(r) || strings.ContainsRune("、，,/／|｜丨:：;；", r)
+	})
+	roles, names := 0, 0
+	for _, t := range tokens {
+		switch {
+		case t == "文" || t == "图" || t == "摄" || t == "文字" || t == "供图" || t == "视频":
+			roles++
+		case bylineRole.MatchString(t):
+			if m := bylineRole.FindStringSubmatch(t); m[1] != "" || m[3] != "" {
+				return false // "本报记者" and the like are reporterOnly's
+			}
+			roles++
+		case bylineName.MatchString(t) && personName(joinPadded(t)):
+			names++
+		default:
+			return false
+		}
+	}
+	return roles > 0 && names > 0
 }
 
 // mayEndLMS is a cheap test before fontToggle: the line ends in "S" after

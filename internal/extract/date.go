@@ -264,15 +264,31 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if !ld.published.IsZero() {
 		add(ld.published, true)
 	}
-	labelled, near := labelledPubDate(full, firstHeadline(heads))
+	head := firstHeadline(heads)
+	var labelled time.Time
+	near := false
+	if head < 0 {
+		// No line repeats the title: the info line sits just above the
+		// body, so the labelled date nearest above it is the article's.
+		labelled, near = labelledAbove(full, bodyStart(full, paras))
+	}
+	if !near {
+		labelled, near = labelledPubDate(full, head)
+	}
 	if near {
 		add(labelled, true)
 	}
-	for _, d := range lm.dates {
-		add(firstDate(d))
+	if lm.off.on(RuleDateLines) {
+		for _, d := range lm.dates {
+			add(firstDate(d))
+		}
 	}
-	urlT, urlOK := urlDate(pageURL)
-	if t, ok := nearTitleDate(full, heads); ok {
+	var urlT time.Time
+	urlOK := false
+	if lm.off.on(RuleDateURL) {
+		urlT, urlOK = urlDate(pageURL)
+	}
+	if t, ok := nearTitleDate(full, heads); ok && lm.off.on(RuleDateNearTitle) {
 		// An unlabelled date near the headline may belong to a widget:
 		// trust it when the URL agrees or says nothing.
 		if !urlOK || absDays(t, urlT) <= 2 {
@@ -282,7 +298,12 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if !near {
 		add(labelled, !labelled.IsZero())
 	}
-	add(reprintDate(paras))
+	if lm.off.on(RuleDateReprint) {
+		add(reprintDate(paras))
+	}
+	if len(cands) == 0 && lm.off.on(RuleDateSignature) {
+		add(signatureDate(paras))
+	}
 	add(urlT, urlOK)
 	if len(cands) == 0 {
 		return time.Time{}
@@ -301,7 +322,9 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 }
 
 // headlines returns the indexes of the lines that repeat the title, in
-// order; Extract finds them once for the date and author rules.
+// order; Extract finds them once for the date and author rules. When no
+// line repeats it whole, the first line that opens it (a headline set on
+// several lines) stands for it.
 func headlines(lines []string, title string) []int {
 	nt := normalizeTitle(title)
 	if nt == "" {
@@ -313,7 +336,61 @@ func headlines(lines []string, title string) []int {
 			heads = append(heads, i)
 		}
 	}
-	return heads
+	if heads != nil {
+		return heads
+	}
+	tn := utf8.RuneCountInString(nt)
+	for i, ln := range lines {
+		if len(ln) > len(title)+16 || strings.ContainsAny(ln, ":：|") {
+			continue
+		}
+		nl := normalizeTitle(ln)
+		if n := utf8.RuneCountInString(nl); n >= 6 && 5*n >= 2*tn && strings.HasPrefix(nt, nl) {
+			return []int{i}
+		}
+	}
+	return nil
+}
+
+// bodyStart is the index of the page line that opens the body, or -1.
+func bodyStart(full, paras []string) int {
+	first := paraLines(paras, 1)
+	if len(first) == 0 {
+		return -1
+	}
+	for i, ln := range full {
+		if ln == first[0] {
+			return i
+		}
+	}
+	return -1
+}
+
+// labelledAbove finds the labelled publication date on the lines just
+// above line i, nearest first (成文日期 only when no other is there).
+func labelledAbove(lines []string, i int) (time.Time, bool) {
+	if i <= 0 {
+		return time.Time{}, false
+	}
+	var signed time.Time
+	for j := i - 1; j >= 0 && j >= i-nearHeadline; j-- {
+		ln := lines[j]
+		if len(ln) > 600 || !mayHavePubLabel(ln) {
+			continue
+		}
+		if ln = normDigits(ln); !hasDigitRun(ln) || notPubLine.MatchString(ln) {
+			continue
+		}
+		if v, ok := lineDate(ln); ok {
+			if !signedDate(ln) {
+				return v, true
+			}
+			if signed.IsZero() {
+				signed = v
+			}
+		}
+	}
+	return signed, !signed.IsZero()
 }
 
 // firstHeadline is the index of the first headline line, or -1.
@@ -333,9 +410,14 @@ const nearHeadline = 12
 // "相关新闻" lists and footers further down carry their own dates), else
 // the first on the page. near is false when the date found is far from a
 // known headline.
+//
+// The date an official document was signed (成文日期) is taken only when
+// no other labelled date is found: the page's publication date is the
+// one a reader sees it by.
 func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 	first := time.Time{}
 	firstIdx := -1
+	var signed time.Time
 	for i, ln := range lines {
 		if len(ln) > 600 || !mayHavePubLabel(ln) {
 			continue
@@ -345,6 +427,12 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 		}
 		v, ok := lineDate(ln)
 		if !ok {
+			continue
+		}
+		if signedDate(ln) {
+			if signed.IsZero() {
+				signed = v
+			}
 			continue
 		}
 		if head < 0 {
@@ -357,7 +445,23 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 			first, firstIdx = v, i
 		}
 	}
+	if firstIdx < 0 && !signed.IsZero() {
+		return signed, head < 0
+	}
 	return first, false
+}
+
+// signedDate reports whether a line's only date label is 成文日期/成文时间.
+func signedDate(ln string) bool {
+	if !strings.Contains(ln, "成文") {
+		return false
+	}
+	for _, w := range []string{"发布", "发表", "更新", "发文日期", "发稿"} {
+		if strings.Contains(ln, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // mayHavePubLabel is a cheap guard before pubLabel: every label holds one
@@ -415,4 +519,66 @@ func reprintDate(paras []string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// Chinese numerals of the dates that sign official documents:
+// "二〇二二年一月二十七日".
+var hanDate = regexp.MustCompile(`^([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$`)
+
+// signatureDate reads the date alone on one of the body's last lines, as
+// notices are signed ("吉林省人民政府 / 2022年1月27日").
+func signatureDate(paras []string) (time.Time, bool) {
+	lines := paraLines(paras, -1)
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-3; i-- {
+		ln := strings.TrimFunc(lines[i], isSpace)
+		if utf8.RuneCountInString(ln) > 24 {
+			continue
+		}
+		if isBareDate(normDigits(ln)) {
+			return firstDate(ln)
+		}
+		if m := hanDate.FindStringSubmatch(ln); m != nil {
+			y := 0
+			for _, r := range m[1] {
+				y = y*10 + digitOf(r)
+			}
+			return build(strconv.Itoa(y), strconv.Itoa(hanNumber(m[2])), strconv.Itoa(hanNumber(m[3])), "", "", "", "", "")
+		}
+	}
+	return time.Time{}, false
+}
+
+// hanDigit is the value of one Chinese numeral digit (〇 to 九).
+func hanDigit(r rune) int {
+	for i, d := range []rune("〇一二三四五六七八九") {
+		if d == r {
+			return i
+		}
+	}
+	return 0
+}
+
+// hanNumber reads a Chinese numeral from 1 to 39: 七, 十, 十二, 二十七, 三十一.
+func hanNumber(s string) int {
+	r := []rune(s)
+	switch {
+	case len(r) == 1 && r[0] == '十':
+		return 10
+	case len(r) == 1:
+		return digitOf(r[0])
+	case len(r) == 2 && r[0] == '十':
+		return 10 + digitOf(r[1])
+	case len(r) == 2 && r[1] == '十':
+		return digitOf(r[0]) * 10
+	case len(r) == 3 && r[1] == '十':
+		return digitOf(r[0])*10 + digitOf(r[2])
+	}
+	return 0
+}
+
+func digitOf(r rune) int {
+	if r == '○' || r == '零' {
+		return 0
+	}
+	return hanDigit(r)
 }

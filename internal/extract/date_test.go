@@ -118,3 +118,11 @@ func TestPublishedZone(t *testing.T) {
 		t.Errorf("published: got %v, want %v (a zone-less time is Shanghai's)", p.Published, want)
 	}
 }
+
+func TestHanNumber(t *testing.T) {
+	for s, want := range map[string]int{"七": 7, "十": 10, "十二": 12, "二十": 20, "二十七": 27, "三十一": 31, "○": 0} {
+		if got := hanNumber(s); got != want {
+			t.Errorf("hanNumber(%q) = %d, want %d", s, got, want)
+		}
+	}
+}

@@ -6,9 +6,15 @@
 // The body is found by scoring containers by the paragraphs below them
 // (text length, clause punctuation, link density), in the manner of the
 // readability family, with a fast path for the Hanweb CMS of the Zhejiang
-// government sites, whose templates mark the body with comments. Metadata
-// comes from head metas, JSON-LD and the labelled lines that Chinese and
-// English news templates print around the headline.
+// government sites, whose templates mark the body with comments. When
+// that finds no text, fallbacks take JSON-LD's articleBody, the largest
+// block of prose or the description; Page.Method says which path was
+// used. Metadata comes from head metas, JSON-LD and the labelled lines
+// that Chinese and English news templates print around the headline.
+//
+// The heuristics come in named families (rules.go) that ExtractWith can
+// switch off, so that cmd/extractbench can measure which of them help
+// pages of sites they were not written for.
 //
 //	page, err := extract.Extract(raw, resp.Header.Get("Content-Type"), url, news.Selectors{})
 //	fmt.Println(page.Title, page.Published, page.Text)
@@ -52,6 +58,31 @@ type Page struct {
 	// in order; empty if none.
 	Next    []string
 	Charset string
+	// Method says which path found the body: one of the Method
+	// constants, "" when the page has no article text.
+	Method string
+}
+
+// How the body was found, most specific first; the fallbacks run only
+// when the main path yields no text.
+const (
+	MethodSelector     = "selector"      // the source's configured body selector
+	MethodHanweb       = "hanweb"        // the Hanweb CMS content markers
+	MethodStructured   = "structured"    // the element marked itemprop=articleBody
+	MethodScored       = "scored"        // paragraph scoring over the pruned page
+	MethodJSONLD       = "json-ld"       // fallback: JSON-LD articleBody
+	MethodLargestBlock = "largest-block" // fallback: the largest text block of the unpruned page
+	MethodDescription  = "description"   // last resort: the page's description meta
+)
+
+// Options tune one extraction.
+type Options struct {
+	// Selectors, when non-empty, replace the automatic choice of the
+	// corresponding field.
+	Selectors news.Selectors
+	// Off switches rule families off; the zero value runs them all. Only
+	// the extraction benchmark needs it.
+	Off RuleSet
 }
 
 // Extract reads one HTML page. contentType is the HTTP Content-Type
@@ -60,11 +91,17 @@ type Page struct {
 // choice of the corresponding field. It fails only when the input is not
 // HTML or carries no text at all.
 func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page, error) {
+	return ExtractWith(raw, contentType, pageURL, Options{Selectors: sel})
+}
+
+// ExtractWith is Extract with options.
+func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, error) {
+	sel, off := opt.Selectors, opt.Off
 	text, cs := charset.Decode(raw, contentType)
 	if !looksHTML(text) {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNotHTML)
 	}
-	root, err := html.Parse(strings.NewReader(text))
+	root, err := parseHTML(text)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 	}
@@ -94,9 +131,14 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 		doc.Find(sel.Body).Each(func(_ int, s *goquery.Selection) {
 			content = append(content, s.Nodes...)
 		})
+		if content != nil {
+			p.Method = MethodSelector
+		}
 	}
-	if content == nil {
-		content = hanwebContent(root)
+	if content == nil && off.on(RuleHanweb) {
+		if content = hanwebContent(root); content != nil {
+			p.Method = MethodHanweb
+		}
 	}
 	// One measure of the unpruned page serves the text shares that guard
 	// pruning and the path to its strongest paragraph cluster.
@@ -108,26 +150,48 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 		}
 	}
 	if total == 0 && textOf(root) == "" {
+		// Nothing visible: a page rendered by scripts may still carry
+		// its article in JSON-LD or its description.
+		lm := lineMeta{off: off}
+		if paras, method := fallbackBody(text, ld, meta, p.Title, &lm); len(paras) > 0 && method != MethodLargestBlock {
+			p.Text, p.Method = strings.Join(paras, "\n\n"), method
+			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL)
+			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, docTitle(root), byline)
+			p.Lang = detectLang(p.Text)
+			return p, nil
+		}
 		return nil, fmt.Errorf("extract %s: %w", pageURL, ErrNoText)
 	}
-	prune(root, st0, total, protectedPath(st0))
+	prune(root, st0, total, protectedPath(st0), off)
 	st := measure(root)
+	if content == nil && off.on(RuleStructured) {
+		if content = structuredContent(root, st); content != nil {
+			p.Method = MethodStructured
+		}
+	}
 	if content == nil {
-		content = chooseContent(root, st)
+		content = chooseContent(root, st, off)
+		p.Method = MethodScored
 	}
-	r := renderer{st: st, dropHeadline: true}
-	for _, n := range content {
-		r.render(n, false)
-		r.flush()
+	if p.Method != MethodSelector && off.on(RuleStandfirst) {
+		if sf := standfirst(content, st, p.Title); sf != nil {
+			content = append(sf, content...)
+		}
 	}
-	var lm lineMeta
-	paras := cleanParas(r.paras, p.Title, &lm)
+	lm := lineMeta{off: off}
+	paras := renderBody(content, st, p.Title, &lm)
+	if len(paras) == 0 {
+		// The main path found no body: the page may still carry its
+		// article in JSON-LD, in one large block that the pruning took
+		// for furniture, or, last, in its description.
+		paras, p.Method = fallbackBody(text, ld, meta, p.Title, &lm)
+	}
 	p.Text = strings.Join(paras, "\n\n")
 
 	heads := headlines(full, p.Title)
 	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL)
 	labelled := colonLines(full)
-	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, byline)
+	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, docTitle(root), byline)
 	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
 	p.Fields = readFields(labelled)
 	if p.Text != "" {
@@ -136,6 +200,14 @@ func Extract(raw []byte, contentType, pageURL string, sel news.Selectors) (*Page
 		p.Lang = detectLang(p.Title)
 	}
 	return p, nil
+}
+
+// docTitle is the text of the page's <title>, as it stands.
+func docTitle(root *html.Node) string {
+	if t := findFirst(root, func(n *html.Node) bool { return n.DataAtom == atom.Title }); t != nil {
+		return textOf(t)
+	}
+	return ""
 }
 
 // looksHTML rejects input that is plainly something else (JSON, images,
@@ -245,13 +317,16 @@ type jsonPage struct {
 	Source    string `json:"source"`
 	Lang      string `json:"lang"`
 	Text      string `json:"text"`
+	// Method is additive to the contract: which path found the body.
+	Method string `json:"method,omitempty"`
 }
 
 // JSON returns the `crawler extract` contract object:
 // {"url","title","published","author","source","lang","text"}; published
-// is RFC 3339 (+08:00 when the page gave no zone), "" when unknown.
+// is RFC 3339 (+08:00 when the page gave no zone), "" when unknown; an
+// extra "method" field says which path found the body.
 func (p *Page) JSON() ([]byte, error) {
-	j := jsonPage{URL: p.URL, Title: p.Title, Author: p.Author, Source: p.Source, Lang: p.Lang, Text: p.Text}
+	j := jsonPage{URL: p.URL, Title: p.Title, Author: p.Author, Source: p.Source, Lang: p.Lang, Text: p.Text, Method: p.Method}
 	if !p.Published.IsZero() {
 		j.Published = p.Published.Format(time.RFC3339)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"riverside/internal/news"
 )
@@ -303,18 +304,31 @@ func TestJSON(t *testing.T) {
 func FuzzExtract(f *testing.F) {
 	f.Add([]byte(`<html><body><div id="zoom"><!--ZJEG_RSS.content.begin--><p>正文</p><!--ZJEG_RSS.content.end--></div></body></html>`), "https://a.gov.cn/art/2024/1/10/art_1_2.html")
 	f.Add([]byte(`<p>By X<br><br>1 2 3 ></p><table><tr><td>a<td>b</table>`), "http://x/c_1_2.htm")
+	// More seeds, hostile ones among them (deep nesting, huge attributes,
+	// broken encodings), are in testdata/fuzz/FuzzExtract.
 	f.Fuzz(func(t *testing.T, raw []byte, u string) {
 		p, err := Extract(raw, "", u, news.Selectors{})
-		if err == nil {
-			if _, err := p.JSON(); err != nil {
-				t.Fatal(err)
-			}
+		if err != nil {
+			return
+		}
+		if _, err := p.JSON(); err != nil {
+			t.Fatal(err)
+		}
+		if !utf8.ValidString(p.Text) || !utf8.ValidString(p.Title) || !utf8.ValidString(p.Author) {
+			t.Fatalf("invalid UTF-8 out: %q %q %q", p.Title, p.Author, p.Text)
+		}
+		if (p.Text == "") != (p.Method == "") {
+			t.Fatalf("method %q for text %q", p.Method, p.Text)
 		}
 	})
 }
 
 func BenchmarkExtract(b *testing.B) {
-	files, _ := filepath.Glob("../../../shared/extract-bench/dev/*.html")
+	shared := os.Getenv("SHARED") // the shared folder, when not ../shared of the repository
+	if shared == "" {
+		shared = "../../../shared"
+	}
+	files, _ := filepath.Glob(filepath.Join(shared, "extract-bench/dev/*.html"))
 	if len(files) == 0 {
 		b.Skip("extract-bench not available")
 	}
@@ -432,6 +446,10 @@ func TestCleanInfoLines(t *testing.T) {
 		{"会议指出：2023年以来，全区经济运行持续回升向好。", false},
 		{"Advertisement", true},
 		{"DON'T MISS", true},
+		{"打印 字体： 放大 正常 缩小", true},
+		{"图集", true},
+		{"+1", true},
+		{"中国", false},
 	}
 	for _, tt := range tests {
 		var m lineMeta

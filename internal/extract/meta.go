@@ -81,6 +81,7 @@ type ldInfo struct {
 	published time.Time
 	author    string
 	headline  string
+	body      string // articleBody: a fallback when the page shows none
 }
 
 // readJSONLD collects datePublished, author and headline from every
@@ -116,6 +117,9 @@ func walkLD(v any, info *ldInfo, depth int) {
 					info.published = t
 				}
 			}
+		}
+		if s, ok := x["articleBody"].(string); ok && info.body == "" {
+			info.body = s
 		}
 		if s, ok := x["headline"].(string); ok && info.headline == "" {
 			info.headline = strings.TrimSpace(s)

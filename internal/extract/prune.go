@@ -137,7 +137,7 @@ func isHidden(n *html.Node) bool {
 // for a layout with a sidebar, "entry-content-read-more"), so the
 // elements on the way down to the strongest paragraph cluster of the
 // unpruned page are protected: only tags that never hold text go.
-func prune(root *html.Node, st map[*html.Node]*stats, total int, protect map[*html.Node]bool) {
+func prune(root *html.Node, st map[*html.Node]*stats, total int, protect map[*html.Node]bool, off RuleSet) {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; {
@@ -146,7 +146,8 @@ func prune(root *html.Node, st map[*html.Node]*stats, total int, protect map[*ht
 			case html.CommentNode, html.DoctypeNode:
 				// Comments are kept: the Hanweb content markers are comments.
 			case html.ElementNode:
-				if hardPrune(c.DataAtom) || headedByFurniture(c) || (!protect[c] && shouldPrune(c, st, total)) {
+				if hardPrune(c.DataAtom) || (off.on(RuleFurnitureHeading) && headedByFurniture(c)) ||
+					(!protect[c] && shouldPrune(c, st, total, off)) {
 					removeNode(c)
 				} else {
 					walk(c)
@@ -158,7 +159,7 @@ func prune(root *html.Node, st map[*html.Node]*stats, total int, protect map[*ht
 	walk(root)
 }
 
-func shouldPrune(n *html.Node, st map[*html.Node]*stats, total int) bool {
+func shouldPrune(n *html.Node, st map[*html.Node]*stats, total int, off RuleSet) bool {
 	if pruneTag(n.DataAtom) {
 		return true
 	}
@@ -180,7 +181,7 @@ func shouldPrune(n *html.Node, st map[*html.Node]*stats, total int) bool {
 		return share < 0.4
 	}
 	name := classID(n)
-	if name == "" {
+	if name == "" || !off.on(RuleNamePrune) {
 		return false
 	}
 	if !isBoilerplateName(name) {

@@ -15,8 +15,10 @@ type renderer struct {
 	// dropHeadline skips an <h1> met before any text: the headline above
 	// the story, which Page.Title holds.
 	dropHeadline bool
-	paras        []string
-	cur          strings.Builder
+	// dropJunk drops link lists and link-heavy blocks (junk).
+	dropJunk bool
+	paras    []string
+	cur      strings.Builder
 	// space records white space seen but not yet written, so that runs
 	// fold into one and none is left at a line end.
 	space  bool
@@ -92,7 +94,7 @@ func (r *renderer) render(n *html.Node, pre bool) {
 		return
 	}
 	if n.Type == html.ElementNode {
-		if pruneTag(n.DataAtom) || r.junk(n) {
+		if pruneTag(n.DataAtom) || (r.dropJunk && r.junk(n)) {
 			return
 		}
 		switch n.DataAtom {

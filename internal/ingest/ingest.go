@@ -44,7 +44,10 @@ type Stats struct {
 	Skipped    int // not fetched: robots.txt or allowed hosts forbid it
 	Traps      int // list links left alone as crawler traps
 	Failed     int
-	Elapsed    time.Duration
+	// Errors counts the failures by kind (errorKind: extract, http_5xx,
+	// timeout, …).
+	Errors  map[string]int
+	Elapsed time.Duration
 	// Err is the first error met, if any; a pass goes on after errors.
 	Err error
 }
@@ -78,6 +81,10 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 	st.Source = src.ID
 	fail := func(err error) {
 		st.Failed++
+		if st.Errors == nil {
+			st.Errors = map[string]int{}
+		}
+		st.Errors[errorKind(err)]++
 		if st.Err == nil {
 			st.Err = err
 		}
@@ -341,6 +348,9 @@ func (in *Ingester) record(src news.Source, st Stats) {
 		SourceID: src.ID, Name: src.Name, District: src.District, Finished: in.now(), OK: st.OK(),
 		Stats: map[string]int{"discovered": st.Discovered, "known": st.Known, "fetched": st.Fetched, "new": st.New,
 			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "skipped": st.Skipped, "traps": st.Traps, "failed": st.Failed},
+	}
+	for kind, n := range st.Errors {
+		p.Stats["error_"+kind] = n
 	}
 	if st.Err != nil {
 		p.Error = st.Err.Error()

@@ -33,6 +33,7 @@ type Registry struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	searches *prometheus.HistogramVec // search.go
 }
 
 // New registers the metrics; sources and indexed are read at each scrape.
@@ -49,7 +50,8 @@ func New(sources Sources, indexed Indexed, logger *slog.Logger) *Registry {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
 	}
-	r.reg.MustRegister(r.requests, r.duration,
+	r.searches = newSearchDuration()
+	r.reg.MustRegister(r.requests, r.duration, r.searches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&health{sources: sources, indexed: indexed, logger: logger})
 	return r
@@ -90,10 +92,13 @@ var (
 		"Articles stored from the source.", []string{"source"}, nil)
 	descRecent = prometheus.NewDesc("riverside_source_articles_7d",
 		"Articles first stored from the source in the last 7 days.", []string{"source"}, nil)
+	descLastPass = prometheus.NewDesc("riverside_source_last_pass",
+		"Counters of the source's last crawl pass: links discovered, pages fetched, articles new, … and failures by kind (error_extract, error_http_5xx, error_timeout, …).",
+		[]string{"source", "counter"}, nil)
 )
 
 func (h *health) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descIndexed, descLastCrawl, descLastSuccess, descFailures, descArticles, descRecent} {
+	for _, d := range []*prometheus.Desc{descIndexed, descLastCrawl, descLastSuccess, descFailures, descArticles, descRecent, descLastPass} {
 		ch <- d
 	}
 }
@@ -119,5 +124,8 @@ func (h *health) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descFailures, prometheus.GaugeValue, float64(s.ConsecutiveFailures), s.ID)
 		ch <- prometheus.MustNewConstMetric(descArticles, prometheus.GaugeValue, float64(s.ArticlesTotal), s.ID)
 		ch <- prometheus.MustNewConstMetric(descRecent, prometheus.GaugeValue, float64(s.Articles7d), s.ID)
+		for counter, n := range s.LastPass {
+			ch <- prometheus.MustNewConstMetric(descLastPass, prometheus.GaugeValue, float64(n), s.ID, counter)
+		}
 	}
 }

@@ -21,6 +21,9 @@ type articleView struct {
 	Paragraphs                         []string
 	Fields                             []fieldView
 	Duplicates                         []string
+	// Capture and CaptureWARC link to the archived page and its WARC
+	// records, when the article has a capture.
+	Capture, CaptureWARC string
 }
 
 // filterLink is a value that links to the search narrowed to it.
@@ -54,6 +57,10 @@ func (s *server) articlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !a.Fetched.IsZero() {
 		view.Fetched = displayDate(a.Fetched)
+	}
+	if s.Captures != nil && a.Capture.File != "" {
+		view.Capture = capturePath(a.ID)
+		view.CaptureWARC = capturePath(a.ID) + ".warc.gz"
 	}
 	if a.SourceID != "" {
 		view.SourceURL = link(url.Values{}, "source", a.SourceID)

@@ -21,6 +21,15 @@ const (
 	maxParamLen = 200
 )
 
+// The dates a search may name. The index stores times as nanoseconds
+// since 1970 (years 1678 to 2262); a bound outside these years is a typo
+// or a probe, and is refused by name rather than failing deep in the
+// index.
+var (
+	minDate = time.Date(1900, 1, 1, 0, 0, 0, 0, news.Shanghai)
+	maxDate = time.Date(2200, 1, 1, 0, 0, 0, 0, news.Shanghai)
+)
+
 // paramError is a bad request parameter.
 type paramError struct {
 	Param string
@@ -94,15 +103,17 @@ func timeParam(v url.Values, name string, end bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	d, err := time.ParseInLocation(time.DateOnly, s, news.Shanghai)
+	d, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, &paramError{name, fmt.Sprintf("%q is not a date (want YYYY-MM-DD or RFC 3339)", s)}
+		if d, err = time.ParseInLocation(time.DateOnly, s, news.Shanghai); err != nil {
+			return time.Time{}, &paramError{name, fmt.Sprintf("%q is not a date (want YYYY-MM-DD or RFC 3339)", s)}
+		}
+		if end {
+			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
 	}
-	if end {
-		d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	if d.Before(minDate) || !d.Before(maxDate) {
+		return time.Time{}, &paramError{name, fmt.Sprintf("%q is outside the years %d to %d", s, minDate.Year(), maxDate.Year()-1)}
 	}
 	return d, nil
 }

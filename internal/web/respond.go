@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"riverside/internal/index"
 )
@@ -27,6 +28,8 @@ type problem struct {
 	Pos *int `json:"pos,omitempty"`
 	// Param names the bad parameter.
 	Param string `json:"param,omitempty"`
+	// retryAfter, when set, is sent as Retry-After (a limit that passes).
+	retryAfter time.Duration
 }
 
 // classify maps an error to its response. It is the one place that
@@ -34,12 +37,20 @@ type problem struct {
 func classify(err error) problem {
 	var qe *index.QueryError
 	var pe *paramError
+	var le *limitError
+	var me *http.MaxBytesError
 	switch {
+	case errors.As(err, &le):
+		return problem{status: le.status, Error: le.msg, retryAfter: le.retryAfter}
+	case errors.As(err, &me):
+		return problem{status: http.StatusRequestEntityTooLarge, Error: fmt.Sprintf("request body larger than %d bytes", me.Limit)}
 	case errors.As(err, &qe):
 		pos := qe.Pos
 		return problem{status: http.StatusBadRequest, Error: qe.Error(), Pos: &pos, Param: "q"}
 	case errors.As(err, &pe):
 		return problem{status: http.StatusBadRequest, Error: pe.Error(), Param: pe.Param}
+	case errors.Is(err, errNoCapture):
+		return problem{status: http.StatusNotFound, Error: errNoCapture.Error()}
 	case errors.Is(err, ErrNotFound):
 		return problem{status: http.StatusNotFound, Error: "article not found"}
 	case errors.Is(err, errNoRoute):
@@ -56,7 +67,10 @@ func classify(err error) problem {
 // JSON elsewhere. Server faults are logged here, once.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := classify(err)
-	if p.status >= 500 && r.Context().Err() == nil {
+	if p.retryAfter > 0 {
+		w.Header().Set("Retry-After", retryAfterSeconds(p.retryAfter))
+	}
+	if p.status >= 500 && !errors.Is(err, errBusy) && r.Context().Err() == nil {
 		s.Logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("path", r.URL.Path), slog.Any("err", err))
 	}

@@ -59,6 +59,10 @@ type Deps struct {
 	Metrics  http.Handler
 	Observer Observer
 	Logger   *slog.Logger
+	// Captures, when set, serves each article's archived capture.
+	Captures Captures
+	// Limits bound requests (limits.go); the zero value is the defaults.
+	Limits Limits
 	// Exports, when set, serves /api/export.
 	Exports *Exports
 }
@@ -67,6 +71,7 @@ type Deps struct {
 type server struct {
 	Deps
 	searchHTML, articleHTML *template.Template
+	clients                 *clients // nil: no per-client rate
 }
 
 // New returns the handler of every route.
@@ -74,8 +79,19 @@ func New(deps Deps) http.Handler {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
+	deps.Limits = deps.Limits.withDefaults()
 	s := &server{Deps: deps, searchHTML: parse("page.html"), articleHTML: parse("article.html")}
+	bounded := &boundedSearcher{next: deps.Searcher, slots: make(chan struct{}, deps.Limits.MaxSearches),
+		wait: deps.Limits.SearchWait, timeout: deps.Limits.SearchTimeout}
+	if so, ok := deps.Observer.(SearchObserver); ok {
+		bounded.observe = so.ObserveSearch
+	}
+	s.Searcher = bounded
+	if deps.Limits.Rate > 0 {
+		s.clients = newClients(deps.Limits.Rate, deps.Limits.Burst)
+	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /static/style.css", serveStyle)
 	mux.Handle("GET /api/search", s.handle(s.search))
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
 	mux.Handle("GET /healthz", s.handle(s.health))
@@ -86,6 +102,8 @@ func New(deps Deps) http.Handler {
 	}
 	mux.Handle("GET /{$}", s.handle(s.searchPage))
 	mux.Handle("GET /articles/{id}", s.handle(s.articlePage))
+	mux.Handle("GET /articles/{id}/capture", s.handle(s.capturePage))
+	mux.Handle("GET /articles/{id}/capture.warc.gz", s.handle(s.captureWARC))
 	// Anything else gets an answer in the shape of its neighbours (JSON
 	// under /api/, a page elsewhere) rather than the mux's plain text.
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -95,7 +113,7 @@ func New(deps Deps) http.Handler {
 		}
 		return errNoRoute
 	}))
-	return s.logRequests(mux)
+	return s.logRequests(secure(s.limit(mux)))
 }
 
 // handlerFunc is a handler that reports failure by returning an error,
