@@ -47,6 +47,9 @@ bench:
 	@echo
 	@echo "extraction, Riverside against go-trafilatura (same pages, same run):"
 	cd bench/trafilatura && $(GO) run . -dir $(abspath $(SHARED))/extract-bench
+	@echo
+	@echo "archive: searchd import, export to JSONL and WACZ on generated corpora (peak RSS per command):"
+	$(GO) run ./cmd/exportbench -n 10000,100000 -captures 10000
 
 # Dev scores (every rule on) and held-out scores (each site extracted with
 # only the rule families that helped the other sites); see cmd/extractbench.

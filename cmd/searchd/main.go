@@ -4,6 +4,9 @@
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
 //	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
 //	        [-token-file F] [-allow-private-webhooks] [-webhook-max-attempts 8] [-webhook-timeout 10s]
+//	searchd export [-data data] -format jsonl|csv|warc|wacz [-q Q] [filters] [-since SEQ] [-o FILE]
+//	searchd import [-data data] FILE.jsonl[.gz]
+//	searchd reindex [-index index] [-data data]
 //
 // It is the index's only owner; the crawler writes the store, which
 // searchd reads (SQLite in WAL mode lets both run at once).
@@ -98,6 +101,16 @@ const shutdownTimeout = 10 * time.Second
 // run is searchd: it returns when ctx is cancelled (after an orderly
 // shutdown) or when something fails.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "export":
+			return runExport(ctx, args[1:], stdout, stderr)
+		case "import":
+			return runImport(ctx, args[1:], stdout, stderr)
+		case "reindex":
+			return runReindex(ctx, args[1:], stdout, stderr)
+		}
+	}
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -146,6 +159,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			Limits:   c.limits,
 			Alerts:   al,
 			Token:    token,
+			Exports: &web.Exports{
+				Versions: st,
+				Captures: exchanges{dir: filepath.Join(c.dataDir, "warc")},
+				IDs:      idx,
+			},
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,

@@ -97,8 +97,3 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 }
-
-// Unwrap lets http.ResponseController reach the connection under the
-// access log's wrapper (to flush an event stream and extend its write
-// deadline).
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -68,6 +68,8 @@ type Deps struct {
 	Captures Captures
 	// Limits bound requests (limits.go); the zero value is the defaults.
 	Limits Limits
+	// Exports, when set, serves /api/export.
+	Exports *Exports
 }
 
 // server holds the dependencies and the parsed templates.
@@ -103,6 +105,7 @@ func New(deps Deps) http.Handler {
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
 	mux.Handle("GET /healthz", s.handle(s.health))
 	mux.Handle("GET /api/sources", s.handle(s.sources))
+	mux.Handle("GET /api/export", s.handle(s.exportFile))
 	if deps.Metrics != nil {
 		mux.Handle("GET /metrics", deps.Metrics)
 	}
@@ -147,6 +150,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (flushes,
+// write deadlines of long streams).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
