@@ -89,7 +89,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		versions++
 		progress.update(versions)
 	}
-	n, err := im.Commit()
+	n, err := im.Commit(ctx)
 	progress.done()
 	if err != nil {
 		return fmt.Errorf("import %s: %w", name, err)

@@ -241,9 +241,17 @@ func (im *Import) Add(ctx context.Context, a *news.Article, duplicates []string)
 }
 
 // Commit makes the import visible and returns how many versions it added.
-func (im *Import) Commit() (int, error) {
+// The imported versions are a back catalogue, not news: the alerts'
+// checkpoint moves past them in the same transaction, so that saved
+// searches of this data directory never fire on them.
+func (im *Import) Commit(ctx context.Context) (int, error) {
 	im.put.Close()
 	im.alias.Close()
+	if _, err := im.tx.ExecContext(ctx, `INSERT INTO alert_state (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`, alertCheckpointKey, im.lastSeq); err != nil {
+		im.tx.Rollback()
+		return 0, fmt.Errorf("store: import: move the alert checkpoint: %w", err)
+	}
 	if err := im.tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: import: %w", err)
 	}

@@ -112,8 +112,12 @@ func TestImport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := im.Commit(); err != nil || n != len(all) {
+	if n, err := im.Commit(ctx); err != nil || n != len(all) {
 		t.Fatalf("commit: %d %v", n, err)
+	}
+	// The back catalogue is no news: saved searches start after it.
+	if cp, err := dst.AlertCheckpoint(ctx); err != nil || cp != all[len(all)-1].a.Seq {
+		t.Errorf("alert checkpoint after import: got %d (%v), want %d", cp, err, all[len(all)-1].a.Seq)
 	}
 	var got []*news.Article
 	dst.Versions(ctx, news.Selection{}, func(a *news.Article, _ []string) error {

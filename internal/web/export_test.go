@@ -56,7 +56,7 @@ func bigStore(t *testing.T, n int) *store.Store {
 			t.Fatal(err)
 		}
 	}
-	if _, err := im.Commit(); err != nil {
+	if _, err := im.Commit(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return st
