@@ -103,20 +103,37 @@ func (x *Index) term(n termNode) (query.Query, error) {
 		if utf8.RuneCountInString(n.text) < minPrefixRunes {
 			return nil, &QueryError{Pos: n.pos, Msg: fmt.Sprintf("prefix %q* is too short (at least %d characters)", n.text, minPrefixRunes)}
 		}
-		return x.prefix(n.text, fields, boosts), nil
+		return prefixQuery(n.text, fields, boosts), nil
 	}
 	// A prefix of Chinese text needs no *: every substring of a Chinese
 	// text is findable already, so "滨江*" is "滨江".
-	phrase := x.phraseTerms(n.text)
+	//
+	// A quoted phrase is looked up word for word as written, stop words
+	// included; unquoted words by their stems, stop words skipped.
+	var phrase [][]string
+	if n.phrase {
+		phrase = phraseTerms(x.exact, n.text)
+	} else {
+		phrase = stemmed(phraseTerms(x.query, n.text))
+	}
 	if len(phrase) == 0 {
 		return nil, nil
 	}
 	var qs []query.Query
 	for i, f := range fields {
 		var q query.Query
-		if len(phrase) == 1 && len(phrase[0]) == 1 {
+		switch {
+		case len(phrase) == 1 && len(phrase[0]) == 1:
 			q = fieldQuery(query.NewTermQuery(phrase[0][0]), f, boosts[i])
-		} else {
+		case len(phrase) == 1:
+			// One position, several terms (a word and its stem): a
+			// disjunction, which needs no positions.
+			var alts []query.Query
+			for _, t := range phrase[0] {
+				alts = append(alts, fieldQuery(query.NewTermQuery(t), f, boosts[i]))
+			}
+			q = query.NewDisjunctionQuery(alts)
+		default:
 			q = fieldQuery(query.NewMultiPhraseQuery(phrase, f), f, boosts[i])
 		}
 		qs = append(qs, q)
@@ -127,17 +144,17 @@ func (x *Index) term(n termNode) (query.Query, error) {
 	return query.NewDisjunctionQuery(qs), nil
 }
 
-// phraseTerms analyzes s as the text fields were analyzed and returns the
-// terms to find at consecutive positions: one slice per position, empty
-// where a stop word was.
+// phraseTerms analyzes s with a (the query or the exact analyzer) and
+// returns the terms to find at consecutive positions: one slice per
+// position, empty where a stop word was.
 //
 // The analyzer puts a Chinese bigram and the unigram of its first
 // character at the same position. Only the bigram is kept there, so that
 // 萧山区 becomes the phrase 萧山 山区: it matches the substring, not the
 // three characters scattered through the text; 滨江 becomes the one term
 // 滨江. A single character keeps its unigram.
-func (x *Index) phraseTerms(s string) [][]string {
-	toks := x.text.Analyze([]byte(s))
+func phraseTerms(a analysis.Analyzer, s string) [][]string {
+	toks := a.Analyze([]byte(s))
 	if len(toks) == 0 {
 		return nil
 	}
@@ -175,21 +192,33 @@ func (x *Index) phraseTerms(s string) [][]string {
 	return phrase
 }
 
-// prefix matches words starting with p. The index holds stems
-// ("innovations" as "innov"), which a longer prefix like "innovation*"
-// would miss, so the stem of p itself is matched as a term too.
-func (x *Index) prefix(p string, fields []string, boosts []float64) query.Query {
-	lower := strings.ToLower(p)
-	stem := ""
-	if toks := x.text.Analyze([]byte(p)); len(toks) == 1 && string(toks[0].Term) != lower {
-		stem = string(toks[0].Term)
+// stemmed turns the stems of the query analyzer into the terms that find
+// them in the index: a word that is its own stem ("park") as itself and as
+// the marked stem of its inflections ("~park", from "parks"); any other
+// stem ("innov") as marked. Chinese terms are left alone.
+func stemmed(phrase [][]string) [][]string {
+	for i, terms := range phrase {
+		var out []string
+		for _, t := range terms {
+			if hasLatinLetter([]byte(t)) {
+				out = append(out, t, stemMark+t)
+			} else {
+				out = append(out, t)
+			}
+		}
+		phrase[i] = out
 	}
+	return phrase
+}
+
+// prefixQuery matches words starting with p. The index keeps every word
+// as written beside its stem (see keepStem), so "innovat*" finds
+// "innovation" although its stem is "innov".
+func prefixQuery(p string, fields []string, boosts []float64) query.Query {
+	lower := strings.ToLower(p)
 	var qs []query.Query
 	for i, f := range fields {
 		qs = append(qs, fieldQuery(query.NewPrefixQuery(lower), f, boosts[i]))
-		if stem != "" {
-			qs = append(qs, fieldQuery(query.NewTermQuery(stem), f, boosts[i]))
-		}
 	}
 	if len(qs) == 1 {
 		return qs[0]

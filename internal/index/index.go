@@ -41,9 +41,10 @@ type Index struct {
 	// applying serialises Apply: each reads the checkpoint it then moves.
 	applying sync.Mutex
 	path     string
-	// text analyzes query words exactly as the text fields were analyzed,
-	// so that a query's bigrams and positions line up with the index's.
-	text analysis.Analyzer
+	// text is the analyzer of the text fields; query and exact read the
+	// query's unquoted words and its phrases and prefixes, so that their
+	// bigrams and positions line up with the index's (see addAnalyzers).
+	text, query, exact analysis.Analyzer
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -84,11 +85,13 @@ func (x *Index) init(created bool) error {
 	if string(v) != mappingVersion {
 		return fmt.Errorf("open index %s: version %q, want %q: %w", x.path, v, mappingVersion, ErrMappingChanged)
 	}
-	a := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
-	if a == nil {
-		return fmt.Errorf("index %s: analyzer %s missing: %w", x.path, textAnalyzer, ErrMappingChanged)
+	for name, dst := range map[string]*analysis.Analyzer{textAnalyzer: &x.text, queryAnalyzer: &x.query, exactAnalyzer: &x.exact} {
+		a := x.bleve.Mapping().AnalyzerNamed(name)
+		if a == nil {
+			return fmt.Errorf("index %s: analyzer %s missing: %w", x.path, name, ErrMappingChanged)
+		}
+		*dst = a
 	}
-	x.text = a
 	return nil
 }
 

@@ -77,10 +77,9 @@ func (x *Index) request(q news.Query) (*bleve.SearchRequest, error) {
 			conj = append(conj, x.mustTerm(field, v))
 		}
 	}
-	if !q.From.IsZero() || !q.To.IsZero() {
-		inclusive := true
-		r := query.NewDateRangeInclusiveQuery(q.From, q.To, &inclusive, &inclusive)
-		r.SetField(fieldPublished)
+	if r, ok := dateRange(q.From, q.To); !ok {
+		conj = append(conj, query.NewMatchNoneQuery())
+	} else if r != nil {
 		conj = append(conj, r)
 	}
 	var bq query.Query = userQuery
@@ -206,4 +205,31 @@ func facets(fr search.FacetResults) map[string][]news.FacetValue {
 		out[name] = values
 	}
 	return out
+}
+
+// dateRange is the filter on the publication time for [from, to], either
+// open when zero. Bleve keeps times as nanoseconds since 1970 and refuses
+// bounds outside about 1678–2262; no article is dated there, so a bound
+// beyond that span is clamped to it: the far side takes in every dated
+// article, the near side matches nothing (ok false). r is nil when there
+// is no filter at all.
+func dateRange(from, to time.Time) (r query.Query, ok bool) {
+	lo, hi := query.MinRFC3339CompatibleTime, query.MaxRFC3339CompatibleTime
+	switch {
+	case from.IsZero() && to.IsZero():
+		return nil, true
+	case !from.IsZero() && from.After(hi), !to.IsZero() && to.Before(lo),
+		!from.IsZero() && !to.IsZero() && to.Before(from):
+		return nil, false
+	}
+	if !from.IsZero() && from.Before(lo) {
+		from = lo
+	}
+	if !to.IsZero() && to.After(hi) {
+		to = hi
+	}
+	inclusive := true
+	dr := query.NewDateRangeInclusiveQuery(from, to, &inclusive, &inclusive)
+	dr.SetField(fieldPublished)
+	return dr, true
 }
