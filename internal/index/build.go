@@ -15,26 +15,34 @@ import (
 // dictionary ("a*").
 const minPrefixRunes = 2
 
-// build turns a parsed query into a Bleve query. It returns nil for a
-// query that can match nothing because it has no searchable terms
-// (only English stop words, say).
+// build turns a parsed query into a Bleve query, place names expanded
+// with the gazetteer (see planner). It returns nil for a query that can
+// match nothing because it has no searchable terms (only English stop
+// words, say).
 func (x *Index) build(n node) (query.Query, error) {
+	p := &planner{x: x, expand: true}
+	return p.build(n)
+}
+
+func (p *planner) build(n node) (query.Query, error) {
 	switch n := n.(type) {
 	case allNode:
 		return query.NewMatchAllQuery(), nil
 	case termNode:
-		return x.term(n)
+		return p.term(n)
 	case notNode:
 		// A lone negation means "everything except".
-		return x.build(andNode{children: []node{n}})
+		return p.build(andNode{children: []node{n}})
+	case placeNode:
+		return p.place(n)
 	case andNode:
 		var must, mustNot []query.Query
-		for _, c := range n.children {
+		for _, c := range p.places(n.children) {
 			neg, isNot := c.(notNode)
 			if isNot {
 				c = neg.child
 			}
-			q, err := x.build(c)
+			q, err := p.build(c)
 			if err != nil {
 				return nil, err
 			}
@@ -63,7 +71,7 @@ func (x *Index) build(n node) (query.Query, error) {
 	case orNode:
 		var should []query.Query
 		for _, c := range n.children {
-			q, err := x.build(c)
+			q, err := p.build(c)
 			if err != nil {
 				return nil, err
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
+	"riverside/internal/gazetteer"
 	"riverside/internal/news"
 )
 
@@ -45,6 +46,8 @@ type Index struct {
 	// query's unquoted words and its phrases and prefixes, so that their
 	// bigrams and positions line up with the index's (see addAnalyzers).
 	text, query, exact analysis.Analyzer
+	// places expands place names in queries.
+	places *gazetteer.Gazetteer
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -64,7 +67,7 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	idx := &Index{bleve: b, path: path}
+	idx := &Index{bleve: b, path: path, places: gazetteer.Default()}
 	if err := idx.init(created); err != nil {
 		b.Close()
 		return nil, err

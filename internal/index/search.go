@@ -36,7 +36,7 @@ var hitFields = []string{fieldURL, fieldTitle, fieldPublished, fieldSource, fiel
 
 // Search runs q. A malformed q.Q is a *QueryError.
 func (x *Index) Search(ctx context.Context, q news.Query) (*news.Result, error) {
-	req, err := x.request(q)
+	req, expanded, err := x.request(q)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,8 @@ func (x *Index) Search(ctx context.Context, q news.Query) (*news.Result, error) 
 		Total:  res.Total,
 		TookMS: time.Since(start).Milliseconds(),
 		Hits:   make([]news.Hit, 0, len(res.Hits)),
-		Facets: facets(res.Facets),
+		Facets:   facets(res.Facets),
+		Expanded: expanded,
 	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hit(h))
@@ -58,14 +59,15 @@ func (x *Index) Search(ctx context.Context, q news.Query) (*news.Result, error) 
 }
 
 // request translates a news.Query into a Bleve search request.
-func (x *Index) request(q news.Query) (*bleve.SearchRequest, error) {
+func (x *Index) request(q news.Query) (*bleve.SearchRequest, []string, error) {
 	tree, err := Parse(q.Q)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	userQuery, err := x.build(tree)
+	p := &planner{x: x, expand: !q.NoExpand}
+	userQuery, err := p.build(tree)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if userQuery == nil {
 		// Only stop words: nothing to look for.
@@ -122,9 +124,9 @@ func (x *Index) request(q news.Query) (*bleve.SearchRequest, error) {
 	case news.SortDateDesc:
 		req.SortByCustom(search.SortOrder{byDate(true), &search.SortDocID{}})
 	default:
-		return nil, fmt.Errorf("search: unknown sort %q (want %s, %s or %s)", q.Sort, news.SortRelevance, news.SortDate, news.SortDateDesc)
+		return nil, nil, fmt.Errorf("search: unknown sort %q (want %s, %s or %s)", q.Sort, news.SortRelevance, news.SortDate, news.SortDateDesc)
 	}
-	return req, nil
+	return req, p.expanded, nil
 }
 
 // mustTerm is a filter on a keyword field.

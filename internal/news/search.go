@@ -21,6 +21,9 @@ type Query struct {
 	Sort     string
 	// Page counts from 1; Size is hits per page.
 	Page, Size int
+	// NoExpand searches place names only as typed, not also under their
+	// other names (see Result.Expanded).
+	NoExpand bool
 }
 
 // Hit is one search result.
@@ -49,4 +52,7 @@ type Result struct {
 	TookMS int64                   `json:"took_ms"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets"`
+	// Expanded lists the other names of places that were searched too
+	// ("Binjiang" also searches 滨江).
+	Expanded []string `json:"expanded,omitempty"`
 }

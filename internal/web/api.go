@@ -18,6 +18,8 @@ type searchResponse struct {
 	TookMS int64                        `json:"took_ms"`
 	Hits   []hitJSON                    `json:"hits"`
 	Facets map[string][]news.FacetValue `json:"facets"`
+	// Expanded lists the other names of places searched too.
+	Expanded []string `json:"expanded,omitempty"`
 }
 
 // hitJSON is a hit as the API shows it: an unknown publication time is
@@ -47,7 +49,8 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		Total:  res.Total,
 		TookMS: res.TookMS,
 		Hits:   make([]hitJSON, 0, len(res.Hits)),
-		Facets: make(map[string][]news.FacetValue, len(facetNames)),
+		Facets:   make(map[string][]news.FacetValue, len(facetNames)),
+		Expanded: res.Expanded,
 	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitJSON{

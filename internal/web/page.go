@@ -42,6 +42,10 @@ type pageView struct {
 	Pages    []pageLink
 	Prev     string
 	Next     string
+	// Expanded lists the other names of places searched too; Unexpand
+	// searches again for the words as typed.
+	Expanded []string
+	Unexpand string
 }
 
 // formView holds the values of the search form.
@@ -123,6 +127,9 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	view.Timeline = timeline(v, res.Facets["month"], res.Total)
 	view.Facets = facetViews(v, res.Facets)
 	view.Filters = filterViews(v)
+	if len(res.Expanded) > 0 {
+		view.Expanded, view.Unexpand = res.Expanded, link(v, "expand", "false")
+	}
 	view.Pages, view.Prev, view.Next = pagination(v, q.Page, q.Size, res.Total)
 	return s.render(w, view)
 }
@@ -190,7 +197,7 @@ func options(selected string, pairs ...string) []option {
 // one) and back on the first page unless page is among them.
 func link(v url.Values, set ...string) string {
 	u := url.Values{}
-	for _, k := range []string{"q", "source", "district", "lang", "from", "to", "sort", "size"} {
+	for _, k := range []string{"q", "source", "district", "lang", "from", "to", "sort", "size", "expand"} {
 		if s := v.Get(k); s != "" {
 			u.Set(k, s)
 		}

@@ -56,6 +56,9 @@ func parseQuery(v url.Values) (news.Query, error) {
 		return q, &paramError{"sort", fmt.Sprintf("%q is not one of relevance, date, -date", q.Sort)}
 	}
 	var err error
+	if q.NoExpand, err = noExpand(v); err != nil {
+		return q, err
+	}
 	if q.Page, err = intParam(v, "page", 1, 1, maxPage); err != nil {
 		return q, err
 	}
@@ -105,4 +108,17 @@ func timeParam(v url.Values, name string, end bool) (time.Time, error) {
 		d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
 	}
 	return d, nil
+}
+
+// noExpand reads expand: place names are searched under all their names
+// unless expand is false (or 0, no, off).
+func noExpand(v url.Values) (bool, error) {
+	switch s := strings.ToLower(strings.TrimSpace(v.Get("expand"))); s {
+	case "", "true", "1", "yes", "on":
+		return false, nil
+	case "false", "0", "no", "off":
+		return true, nil
+	default:
+		return false, &paramError{"expand", fmt.Sprintf("%q is not true or false", s)}
+	}
 }
