@@ -48,6 +48,8 @@ type Index struct {
 	text, query, exact analysis.Analyzer
 	// places expands place names in queries.
 	places *gazetteer.Gazetteer
+	// meta keeps what searches sort and count by (see metaCache).
+	meta *metaCache
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -67,7 +69,7 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	idx := &Index{bleve: b, path: path, places: gazetteer.Default()}
+	idx := &Index{bleve: b, path: path, places: gazetteer.Default(), meta: newMetaCache()}
 	if err := idx.init(created); err != nil {
 		b.Close()
 		return nil, err

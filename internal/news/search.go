@@ -24,6 +24,12 @@ type Query struct {
 	// NoExpand searches place names only as typed, not also under their
 	// other names (see Result.Expanded).
 	NoExpand bool
+	// After is the Next cursor of the previous page: the page after it.
+	// It takes the place of Page.
+	After string
+	// Facets names the facets to count (source, district, lang, month);
+	// nil counts all of them, an empty slice none.
+	Facets []string
 }
 
 // Hit is one search result.
@@ -55,4 +61,7 @@ type Result struct {
 	// Expanded lists the other names of places that were searched too
 	// ("Binjiang" also searches 滨江).
 	Expanded []string `json:"expanded,omitempty"`
+	// Next is a cursor for the page after this one (Query.After), ""
+	// on the last page.
+	Next string `json:"next,omitempty"`
 }
