@@ -250,7 +250,7 @@ func (h *worstFirst) Less(i, j int) bool {
 	return compareKeys(h.sortBy, &h.entries[i].key, &h.entries[j].key) > 0
 }
 func (h *worstFirst) Swap(i, j int) { h.entries[i], h.entries[j] = h.entries[j], h.entries[i] }
-func (h *worstFirst) Push(x any)   { h.entries = append(h.entries, x.(*entry)) }
+func (h *worstFirst) Push(x any)    { h.entries = append(h.entries, x.(*entry)) }
 func (h *worstFirst) Pop() any {
 	e := h.entries[len(h.entries)-1]
 	h.entries = h.entries[:len(h.entries)-1]

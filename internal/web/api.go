@@ -46,9 +46,9 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := searchResponse{
-		Total:  res.Total,
-		TookMS: res.TookMS,
-		Hits:   make([]hitJSON, 0, len(res.Hits)),
+		Total:    res.Total,
+		TookMS:   res.TookMS,
+		Hits:     make([]hitJSON, 0, len(res.Hits)),
 		Facets:   make(map[string][]news.FacetValue, len(facetNames)),
 		Expanded: res.Expanded,
 	}
