@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"riverside/internal/news"
@@ -20,6 +21,8 @@ type searchResponse struct {
 	Facets map[string][]news.FacetValue `json:"facets"`
 	// Expanded lists the other names of places searched too.
 	Expanded []string `json:"expanded,omitempty"`
+	// Next is the cursor of the next page (the after parameter).
+	Next string `json:"next,omitempty"`
 }
 
 // hitJSON is a hit as the API shows it: an unknown publication time is
@@ -51,6 +54,7 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		Hits:     make([]hitJSON, 0, len(res.Hits)),
 		Facets:   make(map[string][]news.FacetValue, len(facetNames)),
 		Expanded: res.Expanded,
+		Next:     res.Next,
 	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitJSON{
@@ -59,6 +63,9 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	for _, name := range facetNames {
+		if q.Facets != nil && !slices.Contains(q.Facets, name) {
+			continue
+		}
 		values := res.Facets[name]
 		if values == nil {
 			values = []news.FacetValue{}

@@ -42,6 +42,7 @@ type pageView struct {
 	Pages    []pageLink
 	Prev     string
 	Next     string
+	First    string
 	// Expanded lists the other names of places searched too; Unexpand
 	// searches again for the words as typed.
 	Expanded []string
@@ -80,7 +81,10 @@ type facetView struct {
 }
 
 type facetLink struct {
+	// Value is what the link filters by; Label what it shows (a
+	// source's name).
 	Value  string
+	Label  string
 	Count  int
 	URL    string
 	Active bool
@@ -110,6 +114,7 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	names := s.sourceNames(r.Context())
 	view := pageView{Form: form(v), Status: http.StatusOK, Shown: true, Total: res.Total, TookMS: res.TookMS}
 	view.Form.Focus = true
 	for _, h := range res.Hits {
@@ -117,7 +122,7 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 			Title:    h.Title,
 			URL:      h.URL,
 			Date:     displayDate(h.Published),
-			Source:   h.Source,
+			Source:   sourceLabel(names, h.Source),
 			District: h.District,
 			Lang:     h.Lang,
 			Details:  articlePath(h.ID),
@@ -125,12 +130,24 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	view.Timeline = timeline(v, res.Facets["month"], res.Total)
-	view.Facets = facetViews(v, res.Facets)
-	view.Filters = filterViews(v)
+	view.Facets = facetViews(v, res.Facets, names)
+	view.Filters = filterViews(v, names)
 	if len(res.Expanded) > 0 {
 		view.Expanded, view.Unexpand = res.Expanded, link(v, "expand", "false")
 	}
 	view.Pages, view.Prev, view.Next = pagination(v, q.Page, q.Size, res.Total)
+	// Next follows the index's cursor, which stays right while new
+	// articles are indexed; page numbers are for jumping. Past the pages
+	// reached by cursor only the way back to the first is known.
+	if q.After != "" {
+		view.Pages, view.Prev, view.First = nil, "", link(v)
+	}
+	switch {
+	case res.Next != "":
+		view.Next = link(v, "after", res.Next)
+	case q.After != "":
+		view.Next = ""
+	}
 	return s.render(w, view)
 }
 
@@ -215,7 +232,7 @@ func link(v url.Values, set ...string) string {
 	return "/?" + u.Encode()
 }
 
-func facetViews(v url.Values, facets map[string][]news.FacetValue) []facetView {
+func facetViews(v url.Values, facets map[string][]news.FacetValue, names map[string]string) []facetView {
 	var out []facetView
 	for _, name := range facetNames {
 		if name == "month" {
@@ -223,8 +240,12 @@ func facetViews(v url.Values, facets map[string][]news.FacetValue) []facetView {
 		}
 		fv := facetView{Label: facetLabels[name]}
 		for _, f := range facets[name] {
+			label := f.Value
+			if name == "source" {
+				label = sourceLabel(names, f.Value)
+			}
 			fv.Values = append(fv.Values, facetLink{
-				Value: f.Value, Count: f.Count, URL: link(v, name, f.Value), Active: v.Get(name) == f.Value,
+				Value: f.Value, Label: label, Count: f.Count, URL: link(v, name, f.Value), Active: v.Get(name) == f.Value,
 			})
 		}
 		if len(fv.Values) > 0 {
@@ -244,10 +265,13 @@ func monthRange(m string) (from, to string, ok bool) {
 }
 
 // filterViews lists the filters in force, each with a link that drops it.
-func filterViews(v url.Values) []filterView {
+func filterViews(v url.Values, names map[string]string) []filterView {
 	var out []filterView
 	for _, k := range []string{"source", "district", "lang", "from", "to"} {
 		if s := v.Get(k); s != "" {
+			if k == "source" {
+				s = sourceLabel(names, s)
+			}
 			out = append(out, filterView{Label: k + ": " + s, Remove: link(v, k, "")})
 		}
 	}

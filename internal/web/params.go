@@ -3,11 +3,13 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"riverside/internal/index"
 	"riverside/internal/news"
 )
 
@@ -19,6 +21,8 @@ const (
 	// within reason; dates and filters are how to reach old articles.
 	maxPage     = 500
 	maxParamLen = 200
+	// maxCursorLen is far above what the index's cursors need.
+	maxCursorLen = 1000
 )
 
 // paramError is a bad request parameter.
@@ -58,6 +62,12 @@ func parseQuery(v url.Values) (news.Query, error) {
 	var err error
 	if q.NoExpand, err = noExpand(v); err != nil {
 		return q, err
+	}
+	if q.Facets, err = facetsParam(v); err != nil {
+		return q, err
+	}
+	if q.After = strings.TrimSpace(v.Get("after")); len(q.After) > maxCursorLen {
+		return q, &paramError{"after", fmt.Sprintf("longer than %d characters", maxCursorLen)}
 	}
 	if q.Page, err = intParam(v, "page", 1, 1, maxPage); err != nil {
 		return q, err
@@ -121,4 +131,24 @@ func noExpand(v url.Values) (bool, error) {
 	default:
 		return false, &paramError{"expand", fmt.Sprintf("%q is not true or false", s)}
 	}
+}
+
+// facetsParam reads facets: absent, every facet; "none" (or empty), none;
+// else a comma-separated list of source, district, lang, month.
+func facetsParam(v url.Values) ([]string, error) {
+	if _, ok := v["facets"]; !ok {
+		return nil, nil
+	}
+	out := []string{}
+	for _, f := range strings.Split(v.Get("facets"), ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		switch {
+		case f == "" || f == "none":
+		case slices.Contains(index.FacetNames, f):
+			out = append(out, f)
+		default:
+			return nil, &paramError{"facets", fmt.Sprintf("%q is not one of %s, or none", f, strings.Join(index.FacetNames, ", "))}
+		}
+	}
+	return out, nil
 }

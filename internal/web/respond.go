@@ -34,12 +34,18 @@ type problem struct {
 func classify(err error) problem {
 	var qe *index.QueryError
 	var pe *paramError
+	var ce *index.CursorError
+	var fe *index.FacetError
 	switch {
 	case errors.As(err, &qe):
 		pos := qe.Pos
 		return problem{status: http.StatusBadRequest, Error: qe.Error(), Pos: &pos, Param: "q"}
 	case errors.As(err, &pe):
 		return problem{status: http.StatusBadRequest, Error: pe.Error(), Param: pe.Param}
+	case errors.As(err, &ce):
+		return problem{status: http.StatusBadRequest, Error: ce.Error(), Param: "after"}
+	case errors.As(err, &fe):
+		return problem{status: http.StatusBadRequest, Error: fe.Error(), Param: "facets"}
 	case errors.Is(err, ErrNotFound):
 		return problem{status: http.StatusNotFound, Error: "article not found"}
 	case errors.Is(err, errNoRoute):
