@@ -180,3 +180,22 @@ func TestMetaFollowsUpdates(t *testing.T) {
 		t.Errorf("total %d, want 10 (the old version gone)", res.Total)
 	}
 }
+
+// TestNearDuplicatesNotShown checks that an edited copy (DuplicateOf set
+// by the store) is not a result of its own, also when an earlier version
+// of it was indexed.
+func TestNearDuplicatesNotShown(t *testing.T) {
+	idx := corpusIndex(t)
+	cp := loadCorpus(t)[1] // zh-xs-gov
+	cp.Seq, cp.DuplicateOf = 60, "zh-iot"
+	if err := idx.Apply(context.Background(), []news.Article{cp}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := idx.Search(context.Background(), news.Query{Q: "常务会议"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 0 {
+		t.Errorf("the copy is found: %v", ids(res))
+	}
+}

@@ -162,6 +162,12 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 	}
 	batch := x.bleve.NewBatch()
 	for id, a := range latest {
+		if a.DuplicateOf != "" {
+			// An edited copy of another article: the search shows the
+			// original, which lists the copy's URL.
+			batch.Delete(id)
+			continue
+		}
 		if err := batch.Index(id, document(a)); err != nil {
 			return fmt.Errorf("index article %s (seq %d): %w", id, a.Seq, err)
 		}
