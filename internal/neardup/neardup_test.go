@@ -184,4 +184,3 @@ func TestFingerprintIgnoresForm(t *testing.T) {
 		t.Error("a one-line text has a fingerprint, want none")
 	}
 }
-
