@@ -37,6 +37,8 @@ type hitJSON struct {
 	Lang      string  `json:"lang"`
 	Snippet   string  `json:"snippet"`
 	Score     float64 `json:"score"`
+	// Also lists the other URLs the article was published at.
+	Also []string `json:"also,omitempty"`
 }
 
 func (s *server) search(w http.ResponseWriter, r *http.Request) error {
@@ -56,10 +58,12 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		Expanded: res.Expanded,
 		Next:     res.Next,
 	}
+	copies := s.copies(r.Context(), hitIDs(res.Hits))
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitJSON{
 			ID: h.ID, URL: h.URL, Title: h.Title, Published: formatTime(h.Published),
 			Source: h.Source, District: h.District, Lang: h.Lang, Snippet: h.Snippet, Score: h.Score,
+			Also: copies[h.ID],
 		})
 	}
 	for _, name := range facetNames {
@@ -136,4 +140,13 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// hitIDs lists the IDs of hits.
+func hitIDs(hits []news.Hit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
 }

@@ -71,6 +71,8 @@ type faultView struct {
 
 type hitView struct {
 	Title, URL, Date, Source, District, Lang, Details string
+	// Also lists the other URLs the article was published at.
+	Also []string
 	// Snippet is escaped text with <mark>s, from the index.
 	Snippet template.HTML
 }
@@ -117,8 +119,10 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	names := s.sourceNames(r.Context())
 	view := pageView{Form: form(v), Status: http.StatusOK, Shown: true, Total: res.Total, TookMS: res.TookMS}
 	view.Form.Focus = true
+	copies := s.copies(r.Context(), hitIDs(res.Hits))
 	for _, h := range res.Hits {
 		view.Hits = append(view.Hits, hitView{
+			Also:     copies[h.ID],
 			Title:    h.Title,
 			URL:      h.URL,
 			Date:     displayDate(h.Published),

@@ -129,3 +129,41 @@ func TestPageQualityParts(t *testing.T) {
 		t.Errorf("article page lacks the source name")
 	}
 }
+
+// copyStore is a fakeStore that lists copies of hits, as the store does.
+type copyStore struct{ fakeStore }
+
+func (copyStore) DuplicatesOf(ctx context.Context, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, id := range ids {
+		if id == "a1" {
+			out[id] = []string{"https://mirror.example/a1", "https://news.example/a1?x=<1>"}
+		}
+	}
+	return out, nil
+}
+
+func TestHitCopies(t *testing.T) {
+	h := New(Deps{Searcher: &fakeIndex{res: sampleResult()}, Indexed: &fakeIndex{}, Articles: copyStore{fakeStore{}}})
+	_, body := get(t, h, "/api/search?q=x")
+	var got struct {
+		Hits []struct {
+			ID   string   `json:"id"`
+			Also []string `json:"also"`
+		} `json:"hits"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Hits) != 2 || len(got.Hits[0].Also) != 2 || got.Hits[1].Also != nil {
+		t.Errorf("also: %+v", got.Hits)
+	}
+	if strings.Contains(body, `"also":[]`) || strings.Count(body, `"also"`) != 1 {
+		t.Errorf("a hit without copies carries also: %s", body)
+	}
+	_, page := get(t, h, "/?q=x")
+	want := `Also published at <a href="https://mirror.example/a1" rel="noopener noreferrer" class="url">https://mirror.example/a1</a>, <a href="https://news.example/a1?x=%3c1%3e" rel="noopener noreferrer" class="url">https://news.example/a1?x=&lt;1&gt;</a>`
+	if !strings.Contains(page, want) {
+		t.Errorf("page lacks %s", want)
+	}
+}
