@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"fmt"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -31,8 +32,10 @@ const (
 	exactAnalyzer   = "riverside_exact"
 	keywordAnalyzer = "riverside_keyword"
 	bigramFilter    = "riverside_cjk_bigram"
-	// keepStemFilter is a token filter of this package (see keepStem).
-	keepStemFilter = "riverside_keep_stem"
+	// keepStemFilter and unigramTrimFilter are token filters of this
+	// package (see keepStem, unigramTrim).
+	keepStemFilter    = "riverside_keep_stem"
+	unigramTrimFilter = "riverside_unigram_trim"
 )
 
 // Bleve finds token filters by name in a process-wide registry, also when
@@ -40,12 +43,37 @@ const (
 // only be registered at init. It is the package's one init: the filter is
 // stateless and the name is ours.
 func init() {
-	err := registry.RegisterTokenFilter(keepStemFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-		return keepStem{}, nil
-	})
-	if err != nil {
-		panic(fmt.Sprintf("index: register %s: %v", keepStemFilter, err))
+	for name, f := range map[string]func() analysis.TokenFilter{
+		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string]string{}} },
+		unigramTrimFilter: func() analysis.TokenFilter { return unigramTrim{} },
+	} {
+		err := registry.RegisterTokenFilter(name, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return f(), nil
+		})
+		if err != nil {
+			panic(fmt.Sprintf("index: register %s: %v", name, err))
+		}
 	}
+}
+
+// unigramTrim drops the Chinese unigrams that share their position with a
+// bigram, which cjk_bigram with output_unigram puts there: every character
+// but the last of each run of Chinese. That halves the Chinese tokens to
+// index. A one-character query still finds every occurrence: as the
+// unigram at the end of a run, or as the first character of a bigram
+// (a prefix query, see (*Index).term). The unigram at a run's end stays, so
+// that its character is findable there.
+type unigramTrim struct{}
+
+func (unigramTrim) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for i, t := range in {
+		if t.Type == analysis.Single && i+1 < len(in) && in[i+1].Type == analysis.Double && in[i+1].Position == t.Position {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // stemMark starts the stems that keepStem adds. No word of the text can
@@ -60,24 +88,52 @@ const stemMark = "~"
 // see phraseTerms), a quoted phrase or a prefix by the words as written
 // ("innovat*" finds "innovation", which a stemmed index, holding only
 // "innov", cannot).
-type keepStem struct{}
+//
+// Stemming is a good part of the cost of indexing English, and a corpus
+// uses few distinct words, so stems are remembered (per index, up to
+// maxStems words).
+type keepStem struct {
+	mu    sync.RWMutex
+	stems map[string]string // word → marked stem, "" when it is its own
+}
 
-func (keepStem) Filter(in analysis.TokenStream) analysis.TokenStream {
+const maxStems = 200_000
+
+func (k *keepStem) Filter(in analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(in)+len(in)/2)
 	for _, t := range in {
 		out = append(out, t)
 		if t.Type != analysis.AlphaNumeric || !hasLatinLetter(t.Term) {
 			continue
 		}
-		env := snowballstem.NewEnv(string(t.Term))
-		english.Stem(env)
-		if s := env.Current(); s != string(t.Term) && s != "" {
+		if s := k.stem(t.Term); s != "" {
 			stem := *t
-			stem.Term = []byte(stemMark + s)
+			stem.Term = []byte(s)
 			out = append(out, &stem)
 		}
 	}
 	return out
+}
+
+// stem returns the marked stem of word, "" when the stem is the word.
+func (k *keepStem) stem(word []byte) string {
+	k.mu.RLock()
+	s, ok := k.stems[string(word)]
+	k.mu.RUnlock()
+	if ok {
+		return s
+	}
+	env := snowballstem.NewEnv(string(word))
+	english.Stem(env)
+	if c := env.Current(); c != string(word) && c != "" {
+		s = stemMark + c
+	}
+	k.mu.Lock()
+	if len(k.stems) < maxStems {
+		k.stems[string(word)] = s
+	}
+	k.mu.Unlock()
+	return s
 }
 
 func hasLatinLetter(b []byte) bool {
@@ -96,7 +152,9 @@ func hasLatinLetter(b []byte) bool {
 //   - cjk_bigram with output_unigram: every pair of adjacent Han characters
 //     AND every single character. Bigrams make any substring of two or more
 //     characters findable as a phrase of its bigrams (see phraseTerms);
-//     unigrams make one-character queries work, which plain bigrams can't;
+//   - unigramTrim: of the single characters, only the last of each run
+//     (with the bigrams' first characters, what one-character queries
+//     need: see unigramTrim);
 //   - keepStem: the word and its stem. Stop words stay in the index, so
 //     that a quoted phrase matches exactly ("to be or not to be").
 //
@@ -112,7 +170,7 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	}
 	base := []any{cjk.WidthName, en.PossessiveName, lowercase.Name, bigramFilter}
 	for name, extra := range map[string][]any{
-		textAnalyzer:  {keepStemFilter},
+		textAnalyzer:  {unigramTrimFilter, keepStemFilter},
 		queryAnalyzer: {en.StopName, en.SnowballStemmerName},
 		exactAnalyzer: nil,
 	} {

@@ -131,6 +131,10 @@ func (x *Index) term(n termNode) (query.Query, error) {
 	for i, f := range fields {
 		var q query.Query
 		switch {
+		case len(phrase) == 1 && len(phrase[0]) == 1 && isHanChar(phrase[0][0]):
+			// One Chinese character: the index keeps it alone only at
+			// the end of a run; elsewhere it starts a bigram.
+			q = fieldQuery(query.NewPrefixQuery(phrase[0][0]), f, boosts[i])
 		case len(phrase) == 1 && len(phrase[0]) == 1:
 			q = fieldQuery(query.NewTermQuery(phrase[0][0]), f, boosts[i])
 		case len(phrase) == 1:
@@ -257,4 +261,10 @@ func hasHan(s string) bool {
 		}
 	}
 	return false
+}
+
+// isHanChar reports whether s is one Chinese character.
+func isHanChar(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n == len(s) && unicode.Is(unicode.Han, r)
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -77,7 +79,7 @@ func (x *Index) Search(ctx context.Context, q news.Query) (*news.Result, error) 
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Q, err)
 	}
-	hits, err := x.present(ctx, snap, plan.query, col.page)
+	hits, err := x.present(ctx, snap, plan, col.page)
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", q.Q, err)
 	}
@@ -106,6 +108,9 @@ type plan struct {
 	facets []string
 	// all is the empty query: everything.
 	all bool
+	// chars are the one-character Chinese words of the query, whose
+	// matches inside a bigram are marked on that character alone.
+	chars map[string]bool
 }
 
 // plan parses and builds q.
@@ -139,6 +144,7 @@ func (x *Index) plan(q news.Query) (*plan, error) {
 		pl.query = query.NewConjunctionQuery(conj)
 	}
 	_, pl.all = tree.(allNode)
+	pl.chars = hanChars(tree)
 
 	pl.size = q.Size
 	if pl.size <= 0 {
@@ -368,7 +374,7 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 // present makes the hits of the page: their stored fields, and a snippet
 // from the positions of the query's terms, which are read for these hits
 // only.
-func (x *Index) present(ctx context.Context, snap *scorch.IndexSnapshot, q query.Query, page []*entry) ([]news.Hit, error) {
+func (x *Index) present(ctx context.Context, snap *scorch.IndexSnapshot, p *plan, page []*entry) ([]news.Hit, error) {
 	hits := make([]news.Hit, 0, len(page))
 	if len(page) == 0 {
 		return hits, nil
@@ -378,7 +384,7 @@ func (x *Index) present(ctx context.Context, snap *scorch.IndexSnapshot, q query
 		ids[i] = e.key.id
 	}
 	located := map[uint64]*search.DocumentMatch{}
-	hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), q})
+	hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), p.query})
 	s, err := hq.Searcher(ctx, snap, x.bleve.Mapping(), search.SearcherOptions{IncludeTermVectors: true})
 	if err != nil {
 		return nil, err
@@ -391,6 +397,7 @@ func (x *Index) present(ctx context.Context, snap *scorch.IndexSnapshot, q query
 	dm, err := s.Next(sctx)
 	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
 		dm.Complete(nil)
+		narrow(dm, p.chars)
 		located[dm.IndexInternalID.Value()] = dm
 	}
 	if err != nil {
@@ -526,4 +533,49 @@ func dateRange(from, to time.Time) (r query.Query, ok bool) {
 	dr := query.NewDateRangeInclusiveQuery(from, to, &inclusive, &inclusive)
 	dr.SetField(fieldPublished)
 	return dr, true
+}
+
+// hanChars collects the one-character Chinese words of a query.
+func hanChars(n node) map[string]bool {
+	out := map[string]bool{}
+	var walk func(node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case termNode:
+			if s := strings.TrimSpace(n.text); isHanChar(s) {
+				out[s] = true
+			}
+		case andNode:
+			for _, c := range n.children {
+				walk(c)
+			}
+		case orNode:
+			for _, c := range n.children {
+				walk(c)
+			}
+		case notNode:
+			walk(n.child)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// narrow marks a one-character word found as the first character of a
+// bigram on that character only, not on the bigram.
+func narrow(dm *search.DocumentMatch, chars map[string]bool) {
+	if len(chars) == 0 {
+		return
+	}
+	for _, tlm := range dm.Locations {
+		for term, locs := range tlm {
+			first, n := utf8.DecodeRuneInString(term)
+			if n == len(term) || utf8.RuneCountInString(term) != 2 || !chars[string(first)] {
+				continue
+			}
+			for _, l := range locs {
+				l.End = l.Start + uint64(n)
+			}
+		}
+	}
 }
