@@ -10,7 +10,7 @@ DATA   ?= data
 INDEX  ?= index
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build demo run test lint bench extract-bench clean
+.PHONY: all build demo run test lint bench bench-search extract-bench clean
 
 all: build
 
@@ -41,6 +41,13 @@ bench:
 	@echo
 	@echo "extraction, Riverside against go-trafilatura (same pages, same run):"
 	cd bench/trafilatura && $(GO) run . -dir $(abspath $(SHARED))/extract-bench
+
+# The search load benchmark of issue #10 at full size: Riverside's
+# /api/search beside plain Bleve on SEARCH_DOCS generated articles (see
+# internal/index/load_test.go). Takes a while: indexing both is most of it.
+SEARCH_DOCS ?= 100000
+bench-search:
+	$(GO) test -run '^TestSearchLoad$$' -v -timeout 4h ./internal/index/ -args -searchload=$(SEARCH_DOCS)
 
 extract-bench:
 	$(GO) run ./cmd/extractbench -dir $(SHARED)/extract-bench/dev

@@ -51,13 +51,13 @@ func TestSearchLoad(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	report := runLoad(t, dir, *loadDocs, *loadQueryN, *loadBatch)
+	report := runLoad(t, dir, *loadDocs, *loadQueryN, *loadBatch, []int{1, 4})
 	report.print(os.Stdout)
 }
 
 // loadReport holds the figures of one run.
 type loadReport struct {
-	docs, queries int
+	docs, queries, batch int
 	rows          []loadRow
 	index         []indexRow
 }
@@ -82,7 +82,7 @@ type loadRow struct {
 }
 
 func (r *loadReport) print(w io.Writer) {
-	fmt.Fprintf(w, "\n%d articles (half zh, half en, 2–3 KB), %d queries, batches of %d\n\n", r.docs, r.queries, *loadBatch)
+	fmt.Fprintf(w, "\n%d articles (half zh, half en, 2–3 KB), %d queries, batches of %d\n\n", r.docs, r.queries, r.batch)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "index\tarticles/s\tsize MB\ttime\tCPU s\tarticles per CPU s\t")
 	for _, x := range r.index {
@@ -104,10 +104,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // runLoad builds both indexes of n generated articles in dir and runs the
 // query mix against each over loopback HTTP.
-func runLoad(t testing.TB, dir string, n, nq, batch int) *loadReport {
+func runLoad(t testing.TB, dir string, n, nq, batch int, clientCounts []int) *loadReport {
 	corpus := loadCorpus(n)
 	queries := loadQueries(nq, corpus)
-	rep := &loadReport{docs: n, queries: nq}
+	rep := &loadReport{docs: n, queries: nq, batch: batch}
 
 	// Riverside: the index as searchd keeps it, fed in the batches Follow
 	// applies.
@@ -160,7 +160,7 @@ func runLoad(t testing.TB, dir string, n, nq, batch int) *loadReport {
 		ourURLs[i] = ours.URL + "/api/search?" + q.params.Encode()
 		plainURLs[i] = theirs.URL + "/search?q=" + urlQueryEscape(q.bleve)
 	}
-	for _, clients := range []int{1, 4} {
+	for _, clients := range clientCounts {
 		for _, side := range []struct {
 			name string
 			urls []string
@@ -276,3 +276,24 @@ func dirSize(dir string) int64 {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// BenchmarkSearchLoad is the load benchmark at a size that fits make
+// bench (2,000 articles, 200 queries, one client): the full run is
+// TestSearchLoad with -searchload (make bench-search).
+func BenchmarkSearchLoad(b *testing.B) {
+	var rep *loadReport
+	for b.Loop() {
+		rep = runLoad(b, b.TempDir(), 2000, 200, 500, []int{1})
+	}
+	b.ReportMetric(rep.index[0].rate/rep.index[1].rate, "index-rate-vs-bleve")
+	for _, r := range rep.rows {
+		name := "riverside"
+		if r.name == "plain bleve" {
+			name = "bleve"
+		}
+		b.ReportMetric(ms(r.p50), name+"-p50-ms")
+		b.ReportMetric(ms(r.p99), name+"-p99-ms")
+		b.ReportMetric(r.qps, name+"-q/s")
+	}
+	b.ReportMetric(0, "ns/op")
+}
