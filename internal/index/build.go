@@ -91,7 +91,10 @@ func (p *planner) build(n node) (query.Query, error) {
 }
 
 // term builds the query for one word, phrase or prefix.
-func (x *Index) term(n termNode) (query.Query, error) {
+func (x *Index) term(n termNode) (query.Query, error) { return x.weightedTerm(n, 1) }
+
+// weightedTerm is term with its score multiplied by w.
+func (x *Index) weightedTerm(n termNode, w float64) (query.Query, error) {
 	switch n.field {
 	case fieldSource, fieldDistrict, fieldLang:
 		// Keywords: the whole value, case folded like the index.
@@ -102,10 +105,10 @@ func (x *Index) term(n termNode) (query.Query, error) {
 		return fieldQuery(query.NewTermQuery(v), n.field, 1), nil
 	}
 	fields := []string{n.field}
-	boosts := []float64{1}
+	boosts := []float64{w}
 	if n.field == "" {
 		fields = []string{fieldTitle, fieldText}
-		boosts = []float64{titleBoost, 1}
+		boosts = []float64{titleBoost * w, w}
 	}
 	if n.prefix && !hasHan(n.text) {
 		if utf8.RuneCountInString(n.text) < minPrefixRunes {

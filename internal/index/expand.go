@@ -19,6 +19,14 @@ type planner struct {
 	expanded []string
 }
 
+// altWeight weighs a match of another name of a place against a match of
+// the name typed: an analyst who types 滨江 sees the Chinese releases
+// first and the English ones (Binjiang) after them. Scores of different
+// terms compare loosely (a title match of a frequent Chinese word can
+// outscore one mention of a rare English one tenfold), hence a small
+// weight; the relevance suite checks the order.
+const altWeight = 0.01
+
 // placeNode is a run of unquoted words (one word, or several in a row of
 // an AND) that names a place of the gazetteer.
 type placeNode struct {
@@ -124,7 +132,7 @@ func (p *planner) place(n placeNode) (query.Query, error) {
 		should = append(should, query.NewConjunctionQuery(typed))
 	}
 	for _, alt := range n.alts {
-		q, err := p.x.term(termNode{field: n.words[0].field, text: alt, pos: n.words[0].pos})
+		q, err := p.x.weightedTerm(termNode{field: n.words[0].field, text: alt, pos: n.words[0].pos}, altWeight)
 		if err != nil {
 			return nil, err
 		}

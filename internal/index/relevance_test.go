@@ -36,6 +36,10 @@ type relevanceCase struct {
 	First    string   `json:"first"` // must be the first hit
 	Not      []string `json:"not"`   // must not be among the hits
 	Total    *int     `json:"total"` // when given, the exact number of hits
+	// TopLang is the language of the first Top hits: what was typed
+	// ranks above the other names of a place.
+	TopLang string `json:"top_lang"`
+	Top     int    `json:"top"`
 }
 
 // mirrorCorpus reads the mirror's article files: each becomes an article
@@ -162,6 +166,11 @@ func TestRelevance(t *testing.T) {
 			}
 			if c.First != "" && (len(got) == 0 || got[0] != c.First) {
 				t.Errorf("Search(%q): first %v, want %s", c.Q, got, c.First)
+			}
+			for i := 0; i < c.Top && i < len(res.Hits); i++ {
+				if res.Hits[i].Lang != c.TopLang {
+					t.Errorf("Search(%q): hit %d (%s) is %s, want the first %d in %s", c.Q, i+1, res.Hits[i].ID, res.Hits[i].Lang, c.Top, c.TopLang)
+				}
 			}
 			if c.Total != nil && res.Total != uint64(*c.Total) {
 				t.Errorf("Search(%q): %d hits %v, want %d", c.Q, res.Total, got, *c.Total)
