@@ -58,8 +58,8 @@ func TestSearchLoad(t *testing.T) {
 // loadReport holds the figures of one run.
 type loadReport struct {
 	docs, queries, batch int
-	rows          []loadRow
-	index         []indexRow
+	rows                 []loadRow
+	index                []indexRow
 }
 
 type indexRow struct {
