@@ -35,7 +35,7 @@ func TestSearchQuality(t *testing.T) {
 	put(t, st, "https://www.hhtz.gov.cn/art/3.html", "Binjiang park", "A new park in Binjiang.")
 	// An edited copy, marked before it is stored as ingest does.
 	copyURL := "https://news.example/iot.html"
-	if err := st.PutFingerprint(ctx, news.ArticleID(copyURL), "zh", 1, orig.ID, 3, time.Now()); err != nil {
+	if err := st.PutFingerprint(ctx, news.ArticleID(copyURL), "zh", "", 1, orig.ID, 3, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	put(t, st, copyURL, "物联网小镇迎来新企业（转载）", "杭州日报讯 杭州高新区（滨江）物联网小镇今年新增企业三十家。")

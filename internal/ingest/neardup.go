@@ -13,7 +13,7 @@ import (
 // (store.Store has it; a Store without it skips the detection).
 type nearDuplicates interface {
 	Fingerprints(ctx context.Context, lang string, limit int) ([]store.Fingerprint, error)
-	PutFingerprint(ctx context.Context, id, lang string, fp uint64, of string, distance int, seen time.Time) error
+	PutFingerprint(ctx context.Context, id, lang, title string, fp uint64, of string, distance int, seen time.Time) error
 	ForgetFingerprint(ctx context.Context, id string) error
 }
 
@@ -23,7 +23,8 @@ type nearDuplicates interface {
 const nearDupWindow = 20000
 
 // markNearDuplicate fingerprints a new article's text and, when it is an
-// edited copy of a stored one (neardup.Threshold), records that before
+// edited copy of a stored one (neardup.Threshold, and the same title:
+// neardup.SameTitle), records that before
 // the article is stored, so that searchd shows the original only and
 // lists this URL with it. It returns the undo for when the article is
 // not stored after all, or nil when nothing was recorded.
@@ -40,9 +41,10 @@ func (in *Ingester) markNearDuplicate(ctx context.Context, a *news.Article) (und
 	if err != nil {
 		return nil, err
 	}
+	title := neardup.TitleKey(a.Title)
 	of, best := "", neardup.Threshold+1
 	for _, c := range cands {
-		if c.ID == a.ID {
+		if c.ID == a.ID || !neardup.SameTitle(title, c.Title) {
 			continue
 		}
 		if d := neardup.Distance(fp, c.FP); d < best {
@@ -57,7 +59,7 @@ func (in *Ingester) markNearDuplicate(ctx context.Context, a *news.Article) (und
 		best = 0
 	}
 	id := a.ID
-	if err := nd.PutFingerprint(ctx, id, a.Lang, fp, of, best, a.Fetched); err != nil {
+	if err := nd.PutFingerprint(ctx, id, a.Lang, title, fp, of, best, a.Fetched); err != nil {
 		return nil, err
 	}
 	if of != "" {

@@ -184,3 +184,22 @@ func TestFingerprintIgnoresForm(t *testing.T) {
 		t.Error("a one-line text has a fingerprint, want none")
 	}
 }
+
+func TestSameTitle(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"滨江区召开2024年经济工作会议", "滨江区召开2024年经济工作会议", true},
+		{"滨江区召开2024年经济工作会议", "转载：滨江区召开 2024 年经济工作会议（图）", true},
+		{"Binjiang Opens Service Center", "binjiang opens service center - Hangzhou News", true},
+		{"西兴街道召开安全生产推进会", "长河街道召开垃圾分类推进会", false},
+		{"Binjiang District steps up support for the digital economy", "Binjiang District steps up support for smart manufacturing", false},
+		{"", "任何标题", true},
+	}
+	for _, tt := range tests {
+		if got := SameTitle(TitleKey(tt.a), TitleKey(tt.b)); got != tt.want {
+			t.Errorf("SameTitle(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -11,19 +11,21 @@ import (
 	"riverside/internal/news"
 )
 
-// Fingerprint is the SimHash of a stored article's text, and the article
-// it is an edited copy of (Of), if any.
+// Fingerprint is the SimHash of a stored article's text, the key of its
+// title (neardup.TitleKey), and the article it is an edited copy of (Of),
+// if any.
 type Fingerprint struct {
-	ID string
-	FP uint64
-	Of string
+	ID    string
+	FP    uint64
+	Title string
+	Of    string
 }
 
 // Fingerprints returns the fingerprints of the newest limit articles in
 // lang, newest first: what a new article is compared with. Copies are
 // republished within days, so the newest are where they are found.
 func (s *Store) Fingerprints(ctx context.Context, lang string, limit int) ([]Fingerprint, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.fp, COALESCE(n.of_id, '')
+	rows, err := s.db.QueryContext(ctx, `SELECT f.id, f.fp, f.title, COALESCE(n.of_id, '')
 		FROM fingerprints f LEFT JOIN near_dups n ON n.id = f.id
 		WHERE f.lang = ? ORDER BY f.rowid DESC LIMIT ?`, lang, limit)
 	if err != nil {
@@ -34,7 +36,7 @@ func (s *Store) Fingerprints(ctx context.Context, lang string, limit int) ([]Fin
 	for rows.Next() {
 		var f Fingerprint
 		var fp int64
-		if err := rows.Scan(&f.ID, &fp, &f.Of); err != nil {
+		if err := rows.Scan(&f.ID, &fp, &f.Title, &f.Of); err != nil {
 			return nil, fmt.Errorf("store: fingerprints: %w", err)
 		}
 		f.FP = uint64(fp)
@@ -43,19 +45,19 @@ func (s *Store) Fingerprints(ctx context.Context, lang string, limit int) ([]Fin
 	return out, rows.Err()
 }
 
-// PutFingerprint records the fingerprint of article id and, when of is
+// PutFingerprint records the fingerprint and title key of article id and, when of is
 // not "", that the article is an edited copy of of at the given distance.
 // Ingest calls it before it stores the article, so that searchd, which
 // follows the log, never sees the copy without knowing it is one.
-func (s *Store) PutFingerprint(ctx context.Context, id, lang string, fp uint64, of string, distance int, seen time.Time) error {
+func (s *Store) PutFingerprint(ctx context.Context, id, lang, title string, fp uint64, of string, distance int, seen time.Time) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: fingerprint %s: %w", id, err)
 	}
 	defer tx.Rollback()
 	at := seen.UTC().Format(timeLayout)
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprints (id, lang, fp, seen) VALUES (?, ?, ?, ?)`,
-		id, lang, int64(fp), at); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprints (id, lang, title, fp, seen) VALUES (?, ?, ?, ?, ?)`,
+		id, lang, title, int64(fp), at); err != nil {
 		return fmt.Errorf("store: fingerprint %s: %w", id, err)
 	}
 	if of != "" {

@@ -25,7 +25,7 @@ func TestNearDuplicates(t *testing.T) {
 		id, of string
 		fp     uint64
 	}{{orig.ID, "", 0xff00}, {copy1.ID, orig.ID, 0xff01}, {copy2.ID, orig.ID, 0xff03}, {other.ID, "", 0x00ff}} {
-		if err := s.PutFingerprint(ctx, c.id, "zh", c.fp, c.of, 1, now); err != nil {
+		if err := s.PutFingerprint(ctx, c.id, "zh", "title", c.fp, c.of, 1, now); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,7 +42,7 @@ func TestNearDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fps) != 4 || fps[0].ID != other.ID || fps[1].Of != orig.ID || fps[1].FP != 0xff03 {
+	if len(fps) != 4 || fps[0].ID != other.ID || fps[1].Of != orig.ID || fps[1].FP != 0xff03 || fps[1].Title != "title" {
 		t.Errorf("fingerprints, newest first: %+v", fps)
 	}
 	if fps, _ := s.Fingerprints(ctx, "en", 10); len(fps) != 0 {

@@ -123,10 +123,11 @@ var schema = []string{
 	// near_dups: articles that are an edited copy of another (of_id),
 	// found by comparing fingerprints at ingest (see neardup.go).
 	`CREATE TABLE fingerprints (
-		id   TEXT PRIMARY KEY,
-		lang TEXT NOT NULL DEFAULT '',
-		fp   INTEGER NOT NULL,
-		seen TEXT NOT NULL
+		id    TEXT PRIMARY KEY,
+		lang  TEXT NOT NULL DEFAULT '',
+		title TEXT NOT NULL DEFAULT '',
+		fp    INTEGER NOT NULL,
+		seen  TEXT NOT NULL
 	);
 	CREATE INDEX fingerprints_lang ON fingerprints (lang);
 	CREATE TABLE near_dups (
