@@ -142,6 +142,12 @@ func (c *metaCache) forSnapshot(snap *scorch.IndexSnapshot) (*snapshotMeta, erro
 	for i, m := range sm.segs {
 		m.once.Do(func() { m.docs, m.err = c.read(snap, i, sm.offsets[i]) })
 		if m.err != nil {
+			// Not kept: the next search reads the segment again.
+			c.mu.Lock()
+			if c.segs[segs[i].Segment()] == m {
+				delete(c.segs, segs[i].Segment())
+			}
+			c.mu.Unlock()
 			return nil, m.err
 		}
 	}
