@@ -123,6 +123,7 @@ func runLoad(t testing.TB, dir string, n, nq, batch int, clientCounts []int) *lo
 			t.Fatal(err)
 		}
 	}
+	settle(t, idx.StatsMap)
 	el := time.Since(start)
 	rep.index = append(rep.index, indexRow{"riverside", float64(n) / el.Seconds(), dirSize(ourDir), el, cpuTime() - cpu0})
 
@@ -146,6 +147,7 @@ func runLoad(t testing.TB, dir string, n, nq, batch int, clientCounts []int) *lo
 			t.Fatal(err)
 		}
 	}
+	settle(t, plain.StatsMap)
 	el = time.Since(start)
 	rep.index = append(rep.index, indexRow{"plain bleve", float64(n) / el.Seconds(), dirSize(plainDir), el, cpuTime() - cpu0})
 
@@ -296,4 +298,32 @@ func BenchmarkSearchLoad(b *testing.B) {
 		b.ReportMetric(r.qps, name+"-q/s")
 	}
 	b.ReportMetric(0, "ns/op")
+}
+
+// settle waits until an index has persisted what it was given and merged
+// its segments: the indexing times include the background work each index
+// needs, and one index's merging does not run into the other's timing.
+func settle(t testing.TB, stats func() map[string]any) {
+	t.Helper()
+	busy := func() bool {
+		s, _ := stats()["index"].(map[string]any)
+		if s == nil {
+			return false
+		}
+		n := func(k string) uint64 {
+			v, _ := s[k].(uint64)
+			return v
+		}
+		return n("TotItemsToPersist") > 0 || n("TotMemorySegmentsAtRoot") > 0 ||
+			n("TotFileMergePlanTasks") != n("TotFileMergePlanTasksDone")
+	}
+	deadline := time.Now().Add(10 * time.Minute)
+	for quiet := 0; quiet < 5 && time.Now().Before(deadline); {
+		if busy() {
+			quiet = 0
+		} else {
+			quiet++
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
