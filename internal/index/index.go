@@ -48,8 +48,12 @@ type Index struct {
 	text, query, exact analysis.Analyzer
 	// places expands place names in queries.
 	places *gazetteer.Gazetteer
-	// meta keeps what searches sort and count by (see metaCache).
-	meta *metaCache
+	// meta keeps what searches sort and count by (see metaCache); the
+	// warmer reads it for new segments in the background until
+	// stopWarm is closed, then closes warmed.
+	meta             *metaCache
+	stopWarm, warmed chan struct{}
+	stopOnce         sync.Once
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -69,11 +73,16 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	idx := &Index{bleve: b, path: path, places: gazetteer.Default(), meta: newMetaCache()}
+	idx := &Index{bleve: b, path: path, places: gazetteer.Default(), meta: newMetaCache(),
+		stopWarm: make(chan struct{}), warmed: make(chan struct{})}
 	if err := idx.init(created); err != nil {
 		b.Close()
 		return nil, err
 	}
+	go func() {
+		defer close(idx.warmed)
+		idx.warm(idx.stopWarm)
+	}()
 	return idx, nil
 }
 
@@ -102,6 +111,8 @@ func (x *Index) init(created bool) error {
 
 // Close flushes and closes the index.
 func (x *Index) Close() error {
+	x.stopOnce.Do(func() { close(x.stopWarm) })
+	<-x.warmed
 	if err := x.bleve.Close(); err != nil {
 		return fmt.Errorf("close index %s: %w", x.path, err)
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
@@ -18,9 +19,11 @@ import (
 // immutable, into a compact array in memory beside the index; a search
 // looks them up by the hit's document number.
 
-// docMeta is what the search keeps in memory of one document.
+// docMeta is what the search keeps in memory of one document. Not its
+// ID: reading that is reading the document's stored fields, too slow for
+// every document of a large segment; the search reads it when a tie needs
+// it and for the hits it shows.
 type docMeta struct {
-	id string
 	// published is in Unix nanoseconds, when dated.
 	published int64
 	dated     bool
@@ -156,8 +159,7 @@ func (c *metaCache) forSnapshot(snap *scorch.IndexSnapshot) (*snapshotMeta, erro
 
 // read reads the metadata of segment i of snap from its doc values.
 func (c *metaCache) read(snap *scorch.IndexSnapshot, i int, offset uint64) ([]docMeta, error) {
-	ss := snap.Segments()[i]
-	n := ss.Segment().Count()
+	n := snap.Segments()[i].Segment().Count()
 	dvr, err := snap.DocValueReader([]string{fieldSource, fieldLang, fieldMonth, fieldDistrict, fieldPublished})
 	if err != nil {
 		return nil, fmt.Errorf("index: doc values: %w", err)
@@ -195,13 +197,6 @@ func (c *metaCache) read(snap *scorch.IndexSnapshot, i int, offset uint64) ([]do
 		if err != nil {
 			return nil, fmt.Errorf("index: doc values of document %d: %w", offset+local, err)
 		}
-		// Deleted documents too: an older snapshot, still searched, may
-		// see them live.
-		ext, err := ss.DocID(local)
-		if err != nil {
-			return nil, fmt.Errorf("index: id of document %d: %w", offset+local, err)
-		}
-		m.id = string(ext)
 	}
 	return docs, nil
 }
@@ -221,4 +216,45 @@ func (sm *snapshotMeta) lookup(num uint64) *docMeta {
 		return &docMeta{}
 	}
 	return &docs[local]
+}
+
+// warmEvery is how often the warmer looks for segments whose metadata is
+// not read yet: those that scorch's merger made in the background, which
+// the first search over them would otherwise wait for.
+const warmEvery = 500 * time.Millisecond
+
+// warm reads the metadata of the current snapshot's segments, until stop
+// is closed.
+func (x *Index) warm(stop <-chan struct{}) {
+	t := time.NewTicker(warmEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if err := x.warmOnce(); err != nil {
+			// The search that needs the segment reads it again and
+			// reports the error.
+			continue
+		}
+	}
+}
+
+// warmOnce reads the metadata of the current snapshot's new segments.
+func (x *Index) warmOnce() error {
+	r, err := x.bleve.Advanced()
+	if err != nil {
+		return err
+	}
+	reader, err := r.Reader()
+	if err != nil {
+		return err
+	}
+	defer reader.Close()
+	if snap, ok := reader.(*scorch.IndexSnapshot); ok {
+		_, err = x.meta.forSnapshot(snap)
+	}
+	return err
 }

@@ -205,13 +205,35 @@ type sortKey struct {
 	score     float64
 	published int64
 	dated     bool
-	id        string
+	// id is read only when a tie needs it (see ider); num is the
+	// document's number in the snapshot searched, 0 in a cursor.
+	id  string
+	num uint64
+}
+
+// ider reads the IDs of documents by number, once each.
+type ider struct {
+	snap *scorch.IndexSnapshot
+	err  error
+}
+
+// of returns k's ID, reading it from the snapshot when not yet known.
+func (d *ider) of(k *sortKey) string {
+	if k.id == "" && d != nil && d.snap != nil {
+		id, err := d.snap.ExternalID(index.NewIndexInternalID(nil, k.num))
+		if err != nil && d.err == nil {
+			d.err = fmt.Errorf("id of document %d: %w", k.num, err)
+		}
+		k.id = id
+	}
+	return k.id
 }
 
 // compareKeys orders a before b (< 0) when a comes first in sortBy.
 // Undated articles come last in every order. Relevance ties are broken by
-// date, newest first; date ties by relevance.
-func compareKeys(sortBy string, a, b *sortKey) int {
+// date, newest first; date ties by relevance; the rest by ID, read through
+// ids.
+func compareKeys(sortBy string, a, b *sortKey, ids *ider) int {
 	byScore := func() int { return cmp.Compare(b.score, a.score) }
 	byDate := func(desc bool) int {
 		switch {
@@ -234,7 +256,10 @@ func compareKeys(sortBy string, a, b *sortKey) int {
 	default:
 		c = cmp.Or(byScore(), byDate(true))
 	}
-	return cmp.Or(c, cmp.Compare(a.id, b.id))
+	if c != 0 {
+		return c
+	}
+	return cmp.Compare(ids.of(a), ids.of(b))
 }
 
 // entry is a hit kept by the collector.
@@ -248,12 +273,13 @@ type entry struct {
 // leave first on top.
 type worstFirst struct {
 	sortBy  string
+	ids     *ider
 	entries []*entry
 }
 
 func (h *worstFirst) Len() int { return len(h.entries) }
 func (h *worstFirst) Less(i, j int) bool {
-	return compareKeys(h.sortBy, &h.entries[i].key, &h.entries[j].key) > 0
+	return compareKeys(h.sortBy, &h.entries[i].key, &h.entries[j].key, h.ids) > 0
 }
 func (h *worstFirst) Swap(i, j int) { h.entries[i], h.entries[j] = h.entries[j], h.entries[i] }
 func (h *worstFirst) Push(x any)    { h.entries = append(h.entries, x.(*entry)) }
@@ -302,7 +328,8 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 		c[v]++
 	}
 	_, countDistricts := col.counts[fieldDistrict]
-	h := &worstFirst{sortBy: p.sort}
+	ids := &ider{snap: snap}
+	h := &worstFirst{sortBy: p.sort, ids: ids}
 	dm, err := s.Next(sctx)
 	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
 		if col.total%checkDoneEvery == 0 {
@@ -334,8 +361,8 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 			// JSON can't carry these; a filter-only query can score so.
 			score = 0
 		}
-		e := &entry{key: sortKey{score: score, published: m.published, dated: m.dated, id: m.id}, num: num}
-		if p.after != nil && compareKeys(p.sort, &e.key, p.after) <= 0 {
+		e := &entry{key: sortKey{score: score, published: m.published, dated: m.dated, num: num}, num: num}
+		if p.after != nil && compareKeys(p.sort, &e.key, p.after, ids) <= 0 {
 			sctx.DocumentMatchPool.Put(dm)
 			continue
 		}
@@ -344,7 +371,7 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 			heap.Push(h, e)
 			continue
 		}
-		if compareKeys(p.sort, &e.key, &h.entries[0].key) < 0 {
+		if compareKeys(p.sort, &e.key, &h.entries[0].key, ids) < 0 {
 			out := h.entries[0]
 			sctx.DocumentMatchPool.Put(out.dm)
 			e.dm = dm
@@ -353,6 +380,9 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 			continue
 		}
 		sctx.DocumentMatchPool.Put(dm)
+	}
+	if err == nil {
+		err = ids.err
 	}
 	if err != nil {
 		return nil, err
@@ -367,6 +397,13 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 	}
 	if p.skip < len(kept) {
 		col.page = kept[p.skip:]
+	}
+	// The page's hits are shown by ID.
+	for _, e := range col.page {
+		ids.of(&e.key)
+	}
+	if ids.err != nil {
+		return nil, ids.err
 	}
 	return col, nil
 }
