@@ -265,7 +265,6 @@ func compareKeys(sortBy string, a, b *sortKey, ids *ider) int {
 // entry is a hit kept by the collector.
 type entry struct {
 	key sortKey
-	num uint64 // document number in the snapshot
 	dm  *search.DocumentMatch
 }
 
@@ -361,7 +360,7 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 			// JSON can't carry these; a filter-only query can score so.
 			score = 0
 		}
-		e := &entry{key: sortKey{score: score, published: m.published, dated: m.dated, num: num}, num: num}
+		e := &entry{key: sortKey{score: score, published: m.published, dated: m.dated, num: num}}
 		if p.after != nil && compareKeys(p.sort, &e.key, p.after, ids) <= 0 {
 			sctx.DocumentMatchPool.Put(dm)
 			continue
@@ -449,7 +448,7 @@ func (x *Index) present(ctx context.Context, snap *scorch.IndexSnapshot, p *plan
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", e.key.id, err)
 		}
-		dm := located[e.num]
+		dm := located[e.key.num]
 		if dm == nil {
 			// A hit without positions (the empty query, a filter):
 			// its snippet is the start of its text.
