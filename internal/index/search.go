@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -312,21 +313,33 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 		IndexReader:       snap,
 	}
 	col := &collected{counts: map[string][]int{}}
+	// One counter per facet, indexed by value number; nil when the facet
+	// is not asked for. Values numbered after the search began (a
+	// segment read meanwhile) grow the counter.
+	var sources, langs, months, districts []int
 	for _, f := range p.facets {
-		col.counts[f] = make([]int, x.meta.values(f)+1)
+		c := make([]int, x.meta.values(f)+1)
+		switch f {
+		case fieldSource:
+			sources = c
+		case fieldLang:
+			langs = c
+		case fieldMonth:
+			months = c
+		case fieldDistrict:
+			districts = c
+		}
 	}
-	count := func(field string, v uint16) {
-		c := col.counts[field]
-		if c == nil {
-			return
+	count := func(c []int, v uint16) []int {
+		if c == nil || v == 0 {
+			return c
 		}
 		if int(v) >= len(c) {
 			c = append(c, make([]int, int(v)-len(c)+1)...)
-			col.counts[field] = c
 		}
 		c[v]++
+		return c
 	}
-	_, countDistricts := col.counts[fieldDistrict]
 	ids := &ider{snap: snap}
 	h := &worstFirst{sortBy: p.sort, ids: ids}
 	dm, err := s.Next(sctx)
@@ -339,20 +352,12 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 		col.total++
 		num := dm.IndexInternalID.Value()
 		m := meta.lookup(num)
-		if m.source > 0 {
-			count(fieldSource, m.source)
-		}
-		if m.lang > 0 {
-			count(fieldLang, m.lang)
-		}
-		if m.month > 0 {
-			count(fieldMonth, m.month)
-		}
-		if countDistricts && m.districts != 0 {
-			for b := range maxDistricts {
-				if m.districts&(1<<b) != 0 {
-					count(fieldDistrict, uint16(b+1))
-				}
+		sources = count(sources, m.source)
+		langs = count(langs, m.lang)
+		months = count(months, m.month)
+		if districts != nil {
+			for d := m.districts; d != 0; d &= d - 1 {
+				districts = count(districts, uint16(bits.TrailingZeros64(d)+1))
 			}
 		}
 		score := dm.Score
@@ -379,6 +384,11 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 			continue
 		}
 		sctx.DocumentMatchPool.Put(dm)
+	}
+	for f, c := range map[string][]int{fieldSource: sources, fieldLang: langs, fieldMonth: months, fieldDistrict: districts} {
+		if c != nil {
+			col.counts[f] = c
+		}
 	}
 	if err == nil {
 		err = ids.err
