@@ -365,21 +365,21 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 			// JSON can't carry these; a filter-only query can score so.
 			score = 0
 		}
-		e := &entry{key: sortKey{score: score, published: m.published, dated: m.dated, num: num}}
-		if p.after != nil && compareKeys(p.sort, &e.key, p.after, ids) <= 0 {
+		// The key lives on the stack until the hit makes the page: most
+		// hits of a broad query never do.
+		key := sortKey{score: score, published: m.published, dated: m.dated, num: num}
+		if p.after != nil && compareKeys(p.sort, &key, p.after, ids) <= 0 {
 			sctx.DocumentMatchPool.Put(dm)
 			continue
 		}
 		if h.Len() < keep {
-			e.dm = dm
-			heap.Push(h, e)
+			heap.Push(h, &entry{key: key, dm: dm})
 			continue
 		}
-		if compareKeys(p.sort, &e.key, &h.entries[0].key, ids) < 0 {
-			out := h.entries[0]
-			sctx.DocumentMatchPool.Put(out.dm)
-			e.dm = dm
-			h.entries[0] = e
+		if top := h.entries[0]; compareKeys(p.sort, &key, &top.key, ids) < 0 {
+			// The entry leaving the page is reused for the one coming in.
+			sctx.DocumentMatchPool.Put(top.dm)
+			top.key, top.dm = key, dm
 			heap.Fix(h, 0)
 			continue
 		}
