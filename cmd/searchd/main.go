@@ -250,3 +250,8 @@ func (a articles) Article(ctx context.Context, id string) (*news.Article, error)
 func (a articles) Duplicates(ctx context.Context, id string) ([]string, error) {
 	return a.st.Duplicates(ctx, id)
 }
+
+// DuplicatesOf lists the copies of a page of hits at once.
+func (a articles) DuplicatesOf(ctx context.Context, ids []string) (map[string][]string, error) {
+	return a.st.DuplicatesOf(ctx, ids)
+}
