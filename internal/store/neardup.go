@@ -115,6 +115,21 @@ func (s *Store) markNearDuplicates(ctx context.Context, arts []news.Article) err
 	return nil
 }
 
+// markNearDuplicatePtrs is markNearDuplicates for a page of pointers.
+func (s *Store) markNearDuplicatePtrs(ctx context.Context, arts []*news.Article) error {
+	vals := make([]news.Article, len(arts))
+	for i, a := range arts {
+		vals[i].ID = a.ID
+	}
+	if err := s.markNearDuplicates(ctx, vals); err != nil {
+		return err
+	}
+	for i, a := range arts {
+		a.DuplicateOf = vals[i].DuplicateOf
+	}
+	return nil
+}
+
 // copies returns the URLs at which the text of article id was also
 // published: its exact copies (aliases) and edited copies (near_dups),
 // and, when id is itself an edited copy, the original and its other
