@@ -24,6 +24,7 @@ import (
 type commonFlags struct {
 	config, data, userAgent, logLevel string
 	parallel                          int
+	queue                             string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -32,6 +33,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.userAgent, "user-agent", "", "User-Agent header (default identifies Riverside)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&c.parallel, "parallel", 4, "sources crawled at once")
+	fs.StringVar(&c.queue, "queue", "", "share passes and host pacing with other workers through Redis at `URL` (redis://host:port/db[?lease=30s])")
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -112,13 +114,20 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	prog := newProgress(stderr)
 	in := newIngester(cfg, cf, st, logger, record)
 	in.Progress = prog.update
+	closeQueue, err := shareQueue(ctx, in, cf.queue, logger)
+	if err != nil {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	defer closeQueue()
 	results := passAll(ctx, in, srcs, cf.parallel)
 	prog.done()
 
 	printSummary(stdout, results)
 	crawled := false
 	for _, r := range results {
-		if r.Fetched > 0 || r.Known > 0 {
+		// A worker of a shared pass may find nothing left to do: the
+		// others crawled it.
+		if r.Fetched > 0 || r.Known > 0 || r.Shared && r.Err == nil {
 			crawled = true
 		}
 	}
