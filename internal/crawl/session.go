@@ -527,6 +527,15 @@ func (s *Session) paced(ctx context.Context, h *hostState, method, u string, bod
 		}
 	}
 	resp, err := s.once(ctx, method, u, body, hdr)
+	if err == nil && resp.Status == http.StatusOK && strings.HasSuffix(u, "/robots.txt") && !s.opts.IgnoreRobots {
+		// The pause after robots.txt itself already keeps its
+		// Crawl-delay, for the other workers that wait on the host.
+		if data, perr := robotstxt.FromStatusAndBytes(resp.Status, resp.Body); perr == nil {
+			if g := data.FindGroup(s.userAgentToken()); g.CrawlDelay > h.delay {
+				h.delay = g.CrawlDelay
+			}
+		}
+	}
 	pause := h.delay + jitter(h.delay/2)
 	h.next = time.Now().Add(pause)
 	release(pause)
