@@ -52,9 +52,9 @@ type watchedSite struct {
 	release chan struct{}
 }
 
-func newWatchedSite(t *testing.T, n int, crawlDelay time.Duration) *watchedSite {
+func newWatchedSite(t *testing.T, n int, crawlDelay, requestDelay time.Duration) *watchedSite {
 	t.Helper()
-	m, err := mirror.New(mirror.Options{Generate: n, Faults: mirror.Faults{CrawlDelay: crawlDelay}})
+	m, err := mirror.New(mirror.Options{Generate: n, GenerateDelay: requestDelay, Faults: mirror.Faults{CrawlDelay: crawlDelay}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,20 @@ type worker struct {
 	cmd *exec.Cmd
 	out bytes.Buffer // stdout: the summary
 	err bytes.Buffer // stderr: logs
-	mu  sync.Mutex
+	// done is closed when the process has exited, with its error in exit.
+	done chan struct{}
+	exit error
+}
+
+// exited tells whether the worker exited already, and with what, for a
+// test that waits on something else meanwhile.
+func (w *worker) exited() (bool, error) {
+	select {
+	case <-w.done:
+		return true, w.exit
+	default:
+		return false, nil
+	}
 }
 
 func startWorker(t *testing.T, name, sources, data, redisURL string) *worker {
@@ -205,21 +218,24 @@ func startWorker(t *testing.T, name, sources, data, redisURL string) *worker {
 	w := &worker{cmd: exec.Command(filepath.Join(binDir, "crawler"), "once", "-config", sources, "-data", data,
 		"-queue", redisURL, "-user-agent", "RiversideBot/0.1 ("+name+")", "-log-level", "info")}
 	w.cmd.Stdout, w.cmd.Stderr = &w.out, &w.err
+	w.done = make(chan struct{})
 	if err := w.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	go func() {
+		w.exit = w.cmd.Wait()
+		close(w.done)
+	}()
 	t.Cleanup(func() {
-		if w.cmd.ProcessState == nil {
-			w.cmd.Process.Kill()
-			w.cmd.Wait()
-		}
+		w.cmd.Process.Kill()
+		<-w.done
 	})
 	return w
 }
 
 // waitJoined opens the sites once every worker has joined the pass of
 // each source (so that none finds the pass over before it starts).
-func waitJoined(t *testing.T, redisURL string, workers int, sites map[string]*watchedSite) {
+func waitJoined(t *testing.T, redisURL string, sites map[string]*watchedSite, workers ...*worker) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := queue.Open(ctx, redisURL, nil)
@@ -236,11 +252,16 @@ func waitJoined(t *testing.T, redisURL string, workers int, sites map[string]*wa
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n >= workers {
+			if n >= len(workers) {
 				break
 			}
+			for _, w := range workers {
+				if done, err := w.exited(); done {
+					t.Fatalf("a worker exited (%v) before all joined:\n%s", err, w.err.String())
+				}
+			}
 			if time.Now().After(deadline) {
-				t.Fatalf("source %s: %d of %d workers joined", id, n, workers)
+				t.Fatalf("source %s: %d of %d workers joined", id, n, len(workers))
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
@@ -269,17 +290,19 @@ func TestQueueTwoWorkers(t *testing.T) {
 	const perSite = 150
 	const crawlDelay = 20 * time.Millisecond
 	sites := map[string]*watchedSite{
-		"bulk-a": newWatchedSite(t, perSite, 0),
-		"bulk-b": newWatchedSite(t, perSite, crawlDelay),
+		// Requests that last make overlaps likely, were there no pacing.
+		"bulk-a": newWatchedSite(t, perSite, 0, 3*time.Millisecond),
+		"bulk-b": newWatchedSite(t, perSite, crawlDelay, 0),
 	}
 	sources := writeSources(t, dir, sites)
 	data := filepath.Join(dir, "data")
 	w1 := startWorker(t, "w1", sources, data, redisURL)
 	w2 := startWorker(t, "w2", sources, data, redisURL)
-	waitJoined(t, redisURL, 2, sites)
+	waitJoined(t, redisURL, sites, w1, w2)
 	fetched := 0
 	for _, w := range []*worker{w1, w2} {
-		if err := w.cmd.Wait(); err != nil {
+		<-w.done
+		if err := w.exit; err != nil {
 			t.Fatalf("worker: %v\n%s\n%s", err, w.out.String(), w.err.String())
 		}
 		n := summaryFetched(t, w.out.String())
@@ -309,7 +332,7 @@ func TestQueueWorkerKilled(t *testing.T) {
 	redisURL := redistest.Start(t) + "?lease=1s"
 	dir := t.TempDir()
 	const n = 120
-	site := newWatchedSite(t, n, 0)
+	site := newWatchedSite(t, n, 0, 0)
 	// Hold the tenth article page the doomed worker asks for.
 	asked := 0
 	site.hold = func(r *http.Request) bool {
@@ -324,26 +347,24 @@ func TestQueueWorkerKilled(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	doomed := startWorker(t, "doomed", sources, data, redisURL)
 	survivor := startWorker(t, "survivor", sources, data, redisURL)
-	waitJoined(t, redisURL, 2, sites)
+	waitJoined(t, redisURL, sites, doomed, survivor)
 
-	exited := make(chan error, 1)
-	go func() { exited <- survivor.cmd.Wait() }()
 	var inFlight string
 	select {
 	case inFlight = <-site.held:
-	case err := <-exited:
-		t.Fatalf("the survivor finished (%v) before the doomed worker asked for its tenth article:\n%s", err, survivor.out.String())
+	case <-survivor.done:
+		t.Fatalf("the survivor finished (%v) before the doomed worker asked for its tenth article:\n%s", survivor.exit, survivor.out.String())
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the doomed worker never asked for a tenth article")
 	}
 	doomed.cmd.Process.Signal(syscall.SIGKILL)
-	doomed.cmd.Wait()
+	<-doomed.done
 	close(site.release) // the server answers a dead connection
 	t.Logf("killed the doomed worker while it fetched %s", inFlight)
 
 	select {
-	case err := <-exited:
-		if err != nil {
+	case <-survivor.done:
+		if err := survivor.exit; err != nil {
 			t.Fatalf("survivor: %v\n%s\n%s", err, survivor.out.String(), survivor.err.String())
 		}
 	case <-time.After(3 * time.Minute):
