@@ -71,3 +71,28 @@ func TestPacerAskedForEveryRequest(t *testing.T) {
 		}
 	}
 }
+
+// A 429 slows every worker down: the pause left with the pacer is what
+// the server's Retry-After asked.
+func TestPacerPauseAfterTooManyRequests(t *testing.T) {
+	site := newCountingSite(t, map[string]func(http.ResponseWriter, *http.Request, int){
+		"/busy": func(w http.ResponseWriter, _ *http.Request, _ int) {
+			w.Header().Set("Retry-After", "3")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+		},
+	})
+	p := &recordingPacer{}
+	ctx := context.Background()
+	s, err := NewSession(ctx, quick(Options{Pacer: p, IgnoreRobots: true, Retries: -1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, site.srv.URL+"/busy"); err == nil {
+		t.Fatal("a 429 answered without error")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.pauses) != 1 || p.pauses[0] < 3*time.Second {
+		t.Errorf("pauses %v, want one of at least the 3s Retry-After", p.pauses)
+	}
+}

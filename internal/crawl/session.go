@@ -537,6 +537,13 @@ func (s *Session) paced(ctx context.Context, h *hostState, method, u string, bod
 		}
 	}
 	pause := h.delay + jitter(h.delay/2)
+	var se *StatusError
+	if errors.As(err, &se) && (se.Status == http.StatusTooManyRequests || se.Status == http.StatusServiceUnavailable) {
+		// The server said we were too fast: every worker slows down (to
+		// the doubled delay backoff will keep, or what Retry-After asks),
+		// not only this one.
+		pause = max(pause, min(se.RetryAfter, s.opts.MaxWait), min(max(2*h.delay, s.opts.RetryBase), maxHostDelay))
+	}
 	h.next = time.Now().Add(pause)
 	release(pause)
 	return resp, err
