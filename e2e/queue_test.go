@@ -43,8 +43,7 @@ type watchedSite struct {
 	inFlight int
 	overlaps []string
 	lastEnd  time.Time
-	lastPath string
-	gaps     []time.Duration // after requests other than robots.txt
+	gaps     []time.Duration // from the end of a response to the next request
 	// hold, when set, is asked of every request; true keeps the request
 	// waiting until release is closed (a worker to kill mid-request).
 	hold    func(r *http.Request) bool
@@ -88,7 +87,7 @@ func (s *watchedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.inFlight > 1 {
 		s.overlaps = append(s.overlaps, r.URL.Path+" by "+worker)
 	}
-	if !s.lastEnd.IsZero() && s.lastPath != "/robots.txt" {
+	if !s.lastEnd.IsZero() {
 		s.gaps = append(s.gaps, time.Since(s.lastEnd))
 	}
 	s.hits[r.URL.Path]++
@@ -109,7 +108,7 @@ func (s *watchedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.h.ServeHTTP(rec, r)
 	s.mu.Lock()
 	s.inFlight--
-	s.lastEnd, s.lastPath = time.Now(), r.URL.Path
+	s.lastEnd = time.Now()
 	s.mu.Unlock()
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
