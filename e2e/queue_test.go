@@ -457,3 +457,56 @@ func TestQueueRunDaemons(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueWorkerStopped: a worker stopped with SIGTERM in the middle of
+// a request hands its item and the host back at once: with hour-long
+// leases, the other worker still finishes the pass (it would wait an
+// hour for leases left to expire).
+func TestQueueWorkerStopped(t *testing.T) {
+	redisURL := redistest.Start(t) + "?lease=1h"
+	dir := t.TempDir()
+	const n = 60
+	site := newWatchedSite(t, n, 0, 0)
+	asked := 0
+	site.hold = func(r *http.Request) bool {
+		if !strings.Contains(r.UserAgent(), "(stopped)") || !strings.HasPrefix(r.URL.Path, "/bulk/art/") {
+			return false
+		}
+		asked++
+		return asked == 5
+	}
+	sites := map[string]*watchedSite{"bulk": site}
+	sources := writeSources(t, dir, sites)
+	data := filepath.Join(dir, "data")
+	stopped := startWorker(t, "stopped", sources, data, redisURL)
+	survivor := startWorker(t, "survivor", sources, data, redisURL)
+	waitJoined(t, redisURL, sites, stopped, survivor)
+	var inFlight string
+	select {
+	case inFlight = <-site.held:
+	case <-survivor.done:
+		t.Fatalf("the survivor finished (%v) before the other worker asked for its fifth article:\n%s", survivor.exit, survivor.out.String())
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the worker to stop never asked for a fifth article")
+	}
+	stopped.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-stopped.done:
+	case <-time.After(time.Minute):
+		t.Fatalf("the worker did not stop on SIGTERM:\n%s", stopped.err.String())
+	}
+	close(site.release)
+	t.Logf("stopped a worker while it fetched %s", inFlight)
+	select {
+	case <-survivor.done:
+		if survivor.exit != nil {
+			t.Fatalf("survivor: %v\n%s\n%s", survivor.exit, survivor.out.String(), survivor.err.String())
+		}
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("the survivor never finished: the stopped worker kept its item or the host\n%s", survivor.err.String())
+	}
+	site.check(t, "bulk", 0, inFlight)
+	if got, _ := storedArticles(t, data, true); len(got) != n {
+		t.Errorf("stored %d articles, want %d", len(got), n)
+	}
+}
