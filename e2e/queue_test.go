@@ -102,7 +102,10 @@ func (s *watchedSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	<-s.open
 	if hold {
 		s.held <- r.URL.Path
-		<-s.release
+		select {
+		case <-s.release:
+		case <-r.Context().Done(): // the worker gave up on it
+		}
 	}
 	rec := httptest.NewRecorder()
 	s.h.ServeHTTP(rec, r)
@@ -158,8 +161,17 @@ func (s *watchedSite) check(t *testing.T, name string, minGap time.Duration, twi
 			t.Errorf("%s: %s fetched %d times, want once", name, p, n)
 		}
 	}
-	if len(s.overlaps) > 0 {
-		t.Errorf("%s: %d requests came while another was under way on the host: %v", name, len(s.overlaps), s.overlaps[:min(len(s.overlaps), 5)])
+	// The page a worker abandoned (stopped or killed while the server
+	// held its request) may be asked for again before the server sees
+	// the connection gone: that one overlap is the test's doing.
+	overlaps := s.overlaps[:0:0]
+	for _, o := range s.overlaps {
+		if twice == "" || !strings.HasPrefix(o, twice+" ") {
+			overlaps = append(overlaps, o)
+		}
+	}
+	if len(overlaps) > 0 {
+		t.Errorf("%s: %d requests came while another was under way on the host: %v", name, len(overlaps), overlaps[:min(len(overlaps), 5)])
 	}
 	short := 0
 	for _, g := range s.gaps {

@@ -33,10 +33,21 @@ type Frontier interface {
 }
 
 // task is one item of a shared pass: a discovery entry of the source (by
-// its index) or an article link.
+// its index), a following page of an html-list entry, or an article link.
 type task struct {
 	Discovery *int        `json:"d,omitempty"`
+	Page      *listPage   `json:"p,omitempty"`
 	Link      *crawl.Link `json:"l,omitempty"`
+}
+
+// listPage is page N (from 0) of the source's html-list entry D: list
+// pages are items of their own, so that workers start on the articles of
+// the first page while another reads the second, and a worker killed in
+// a long list loses one page, not the walk.
+type listPage struct {
+	D   int    `json:"d"`
+	URL string `json:"u"`
+	N   int    `json:"n"`
 }
 
 // shared runs the worker's share of a pass through the frontier: the
@@ -52,7 +63,9 @@ func (in *Ingester) shared(ctx context.Context, sess *crawl.Session, dc *crawl.D
 			fail(err)
 			return
 		}
-		keys = append(keys, "discovery:"+strconv.Itoa(i)+":"+src.Discovery[i].URL)
+		// An html-list's first page has the key its following pages get,
+		// so that a list leading back to its start ends there.
+		keys = append(keys, "list:"+strconv.Itoa(i)+":"+src.Discovery[i].URL)
 		items = append(items, string(it))
 	}
 	round := ""
@@ -118,8 +131,13 @@ func (in *Ingester) handle(ctx context.Context, sess *crawl.Session, dc *crawl.D
 	case t.Link != nil:
 		in.article(ctx, sess, src, *t.Link, st, fail)
 		return nil
+	case t.Page != nil && t.Page.D >= 0 && t.Page.D < len(src.Discovery):
+		return in.listPage(ctx, dc, src, pass, *t.Page, st, fail)
 	case t.Discovery != nil && *t.Discovery >= 0 && *t.Discovery < len(src.Discovery):
 		d := src.Discovery[*t.Discovery]
+		if d.Kind == news.KindHTMLList {
+			return in.listPage(ctx, dc, src, pass, listPage{D: *t.Discovery, URL: d.URL}, st, fail)
+		}
 		found, err := dc.Discover(ctx, d)
 		switch {
 		case crawl.Skipped(err):
@@ -129,23 +147,59 @@ func (in *Ingester) handle(ctx context.Context, sess *crawl.Session, dc *crawl.D
 			in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
 			fail(err)
 		}
-		keys := make([]string, 0, len(found))
-		items := make([]string, 0, len(found))
-		for _, l := range found {
-			it, err := json.Marshal(task{Link: &l})
-			if err != nil {
-				return err
-			}
-			keys = append(keys, l.URL)
-			items = append(items, string(it))
-		}
-		added, err := in.Frontier.Add(ctx, pass, keys, items)
-		if err != nil {
-			return fmt.Errorf("frontier: %w", err)
-		}
-		st.Discovered += added
-		return nil
+		return in.addLinks(ctx, pass, found, st)
 	}
 	fail(errors.New("frontier: item names no discovery entry of the source and no link"))
+	return nil
+}
+
+// listPage reads one page of an html-list entry, queues its article links
+// and then the following page, up to the source's max_pages.
+func (in *Ingester) listPage(ctx context.Context, dc *crawl.Discoverer, src news.Source, pass string, p listPage, st *Stats, fail func(error)) error {
+	d := src.Discovery[p.D]
+	found, next, err := dc.ListPage(ctx, d, p.URL)
+	switch {
+	case crawl.Skipped(err):
+		in.logger().Info("discovery skipped", "source", src.ID, "kind", d.Kind, "url", p.URL, "err", err)
+		st.Skipped++
+	case err != nil:
+		in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", p.URL, "err", err)
+		fail(err)
+	}
+	if err := in.addLinks(ctx, pass, found, st); err != nil {
+		return err
+	}
+	if next == "" || p.N+1 >= max(src.MaxPages, 1) {
+		return nil
+	}
+	it, err := json.Marshal(task{Page: &listPage{D: p.D, URL: next, N: p.N + 1}})
+	if err != nil {
+		return err
+	}
+	// Keyed by URL: a list whose pages lead back to one already read
+	// ends there.
+	if _, err := in.Frontier.Add(ctx, pass, []string{"list:" + strconv.Itoa(p.D) + ":" + next}, []string{string(it)}); err != nil {
+		return fmt.Errorf("frontier: %w", err)
+	}
+	return nil
+}
+
+// addLinks queues article links not yet seen in the pass.
+func (in *Ingester) addLinks(ctx context.Context, pass string, found []crawl.Link, st *Stats) error {
+	keys := make([]string, 0, len(found))
+	items := make([]string, 0, len(found))
+	for _, l := range found {
+		it, err := json.Marshal(task{Link: &l})
+		if err != nil {
+			return err
+		}
+		keys = append(keys, l.URL)
+		items = append(items, string(it))
+	}
+	added, err := in.Frontier.Add(ctx, pass, keys, items)
+	if err != nil {
+		return fmt.Errorf("frontier: %w", err)
+	}
+	st.Discovered += added
 	return nil
 }
