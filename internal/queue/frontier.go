@@ -92,7 +92,7 @@ end
 return {'wait', tonumber(first[2]) - now}
 `)
 
-// renewScript extends the leases of the items that are still leased.
+// renewItemsScript extends the leases of the items still leased.
 // KEYS: leased. ARGV: lease ms, items. Returns how many were renewed.
 var renewItemsScript = redis.NewScript(`
 local t = redis.call('TIME')
