@@ -202,6 +202,12 @@ func printSummary(w io.Writer, results []ingest.Stats) {
 		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed, tot.Skipped)
 	tw.Flush()
 	for _, r := range results {
+		if r.Shared {
+			fmt.Fprintln(w, "passes shared through -queue: the counts are this worker's share")
+			break
+		}
+	}
+	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintf(w, "%s: first error: %v\n", r.Source, r.Err)
 		}
