@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -39,6 +40,14 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer caps.Close()
 	in := newIngester(cfg, cf, st, logger, record)
+	closeQueue, err := shareQueue(ctx, in, cf.queue, logger)
+	if err != nil {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	defer closeQueue()
+	// Workers' cron jobs fire in the same minute: that minute is the
+	// round, so one that comes late finds its pass done, not to redo.
+	in.Round = func() string { return time.Now().UTC().Truncate(time.Minute).Format(time.RFC3339) }
 
 	sem := make(chan struct{}, max(cf.parallel, 1))
 	var running sync.Map // source id → struct{}: a pass under way

@@ -5,6 +5,9 @@
 //	crawler check   [-config sources.yaml]                             validate the sources file
 //	crawler verify  [-data data] [-recover]                            check every WARC file strictly
 //	crawler extract [-url URL [-allow-private] [-allow-net NETS]] [FILE...]  print the extraction of HTML pages
+//
+// once and run take -queue redis://host:port/db to share each pass, and
+// the pacing of every host, with the other workers on that Redis.
 package main
 
 import (

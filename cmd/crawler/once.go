@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -24,6 +25,7 @@ import (
 type commonFlags struct {
 	config, data, userAgent, logLevel string
 	parallel                          int
+	queue                             string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -32,6 +34,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.userAgent, "user-agent", "", "User-Agent header (default identifies Riverside)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&c.parallel, "parallel", 4, "sources crawled at once")
+	fs.StringVar(&c.queue, "queue", "", "share passes and host pacing with other workers through Redis at `URL` (redis://host:port/db[?lease=30s])")
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -43,7 +46,21 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 }
 
 func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
-	return store.Open(ctx, filepath.Join(dataDir, store.FileName))
+	// Workers started together on a fresh data directory (-queue) race to
+	// create the database: while one turns it to WAL, the other's first
+	// read can fail with SQLITE_BUSY, which busy_timeout does not cover.
+	// The loser tries again.
+	for attempt := 0; ; attempt++ {
+		st, err := store.Open(ctx, filepath.Join(dataDir, store.FileName))
+		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return st, err
+		}
+		select {
+		case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, err
+		}
+	}
 }
 
 // openCaptures opens the WARC writer under DATA/warc and returns the
@@ -112,13 +129,20 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	prog := newProgress(stderr)
 	in := newIngester(cfg, cf, st, logger, record)
 	in.Progress = prog.update
+	closeQueue, err := shareQueue(ctx, in, cf.queue, logger)
+	if err != nil {
+		return exitError{code: 1, msg: err.Error()}
+	}
+	defer closeQueue()
 	results := passAll(ctx, in, srcs, cf.parallel)
 	prog.done()
 
 	printSummary(stdout, results)
 	crawled := false
 	for _, r := range results {
-		if r.Fetched > 0 || r.Known > 0 {
+		// A worker of a shared pass may find nothing left to do: the
+		// others crawled it.
+		if r.Fetched > 0 || r.Known > 0 || r.Shared && r.Err == nil {
 			crawled = true
 		}
 	}
@@ -177,6 +201,12 @@ func printSummary(w io.Writer, results []ingest.Stats) {
 	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", tot.Discovered, tot.Known, tot.Fetched,
 		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed, tot.Skipped)
 	tw.Flush()
+	for _, r := range results {
+		if r.Shared {
+			fmt.Fprintln(w, "passes shared through -queue: the counts are this worker's share")
+			break
+		}
+	}
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintf(w, "%s: first error: %v\n", r.Source, r.Err)

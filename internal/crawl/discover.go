@@ -125,38 +125,59 @@ func (dc *Discoverer) htmlList(ctx context.Context, d news.Discovery, maxPages i
 	next := d.URL
 	for page := 0; page < maxPages && next != "" && !visited[next]; page++ {
 		visited[next] = true
-		resp, err := dc.Session.Get(ctx, next)
+		all, following, err := dc.listPage(ctx, d, next)
+		links = append(links, all...)
 		if err != nil {
-			if page == 0 {
+			if len(links) == 0 {
 				return nil, err
 			}
 			return links, err
 		}
-		doc, base, _, err := parsePage(resp)
-		if err != nil {
-			return links, err
-		}
-		all := anchors(doc, base)
-		links = append(links, all...)
-		next = ""
-		if d.Next != "" {
-			hrefs, err := selectHrefs(doc, base, d.Next)
-			if err != nil {
-				return links, fmt.Errorf("next selector %q: %w", d.Next, err)
-			}
-			if len(hrefs) > 0 {
-				next = hrefs[0]
-			}
-		} else {
-			next = nextByText(all)
-		}
-		if next != "" && Trap(next, dc.now()) {
-			// A calendar that pages on forever: stop here.
-			dc.Traps++
-			next = ""
-		}
+		next = following
 	}
 	return links, nil
+}
+
+// ListPage reads one page of an html-list entry (its first page is d.URL)
+// and returns the article links on it, canonical and filtered as Discover
+// returns them, and the URL of the following page ("" on the last one, or
+// where the list turns into a crawler trap). Workers sharing a pass walk
+// a list page by page with it; a caller bounds the pages (MaxPages).
+func (dc *Discoverer) ListPage(ctx context.Context, d news.Discovery, u string) ([]Link, string, error) {
+	all, next, err := dc.listPage(ctx, d, u)
+	return dc.keep(all), next, err
+}
+
+// listPage reads one list page: all its links, unfiltered, and the next
+// page's URL.
+func (dc *Discoverer) listPage(ctx context.Context, d news.Discovery, u string) ([]Link, string, error) {
+	resp, err := dc.Session.Get(ctx, u)
+	if err != nil {
+		return nil, "", err
+	}
+	doc, base, _, err := parsePage(resp)
+	if err != nil {
+		return nil, "", err
+	}
+	all := anchors(doc, base)
+	next := ""
+	if d.Next != "" {
+		hrefs, err := selectHrefs(doc, base, d.Next)
+		if err != nil {
+			return all, "", fmt.Errorf("next selector %q: %w", d.Next, err)
+		}
+		if len(hrefs) > 0 {
+			next = hrefs[0]
+		}
+	} else {
+		next = nextByText(all)
+	}
+	if next != "" && Trap(next, dc.now()) {
+		// A calendar that pages on forever: stop here.
+		dc.Traps++
+		next = ""
+	}
+	return all, next, nil
 }
 
 var nextWords = []string{"下一页", "下页", "next", "next page", "›", "»", ">"}

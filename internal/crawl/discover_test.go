@@ -202,3 +202,32 @@ func TestSessionKeepsRawBytes(t *testing.T) {
 		t.Errorf("got %v, want a 404 StatusError", err)
 	}
 }
+
+// ListPage reads one page of a list: its article links, as Discover
+// keeps them, and where the list goes on.
+func TestListPage(t *testing.T) {
+	srv := fakeSite(t, 3)
+	defer srv.Close()
+	ctx := context.Background()
+	s, err := NewSession(ctx, Options{IgnoreRobots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc := &Discoverer{Session: s, ArticleURL: regexp.MustCompile(`/news/a\d\.html$`)}
+	d := news.Discovery{Kind: news.KindHTMLList, URL: srv.URL + "/news/index.html"}
+	links, next, err := dc.ListPage(ctx, d, d.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range links {
+		got = append(got, strings.TrimPrefix(l.URL, srv.URL))
+	}
+	if fmt.Sprint(got) != "[/news/a1.html /news/a2.html]" || next != srv.URL+"/news/index_2.html" {
+		t.Errorf("page 1: got %v, next %q", got, next)
+	}
+	links, next, err = dc.ListPage(ctx, d, next)
+	if err != nil || len(links) != 2 || next != "" {
+		t.Errorf("page 2: got %v, next %q (%v), want two links and no next page", links, next, err)
+	}
+}

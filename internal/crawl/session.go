@@ -100,6 +100,18 @@ type Options struct {
 	// Gate, when set, is shared by the sessions of a process so that each
 	// host gets one request at a time whatever the number of sources on it.
 	Gate *HostGate
+	// Pacer, when set, is shared by the crawler processes of one crawl
+	// (workers on one or more machines): each host gets one request at a
+	// time across all of them, and the pause after a request (delay,
+	// Crawl-delay, backoff) holds for all of them.
+	Pacer Pacer
+}
+
+// Pacer spaces the requests to a host across processes. Acquire waits
+// until host is free and its last pause is over, and takes it; release
+// frees it, asking the host be left alone for pause.
+type Pacer interface {
+	Acquire(ctx context.Context, host string) (release func(pause time.Duration), err error)
 }
 
 // Response is one fetched page: its body as the server sent it, once any
@@ -436,8 +448,7 @@ func (s *Session) retry(ctx context.Context, h *hostState, method, u string, bod
 		if err := sleepUntil(ctx, h.next); err != nil {
 			return nil, err
 		}
-		resp, err := s.once(ctx, method, u, body, hdr)
-		h.next = time.Now().Add(h.delay + jitter(h.delay/2))
+		resp, err := s.paced(ctx, h, method, u, body, hdr)
 		if err == nil {
 			return resp, nil
 		}
@@ -497,15 +508,49 @@ func transient(err error) bool {
 		errors.Is(err, context.DeadlineExceeded)
 }
 
-// once makes one request through colly.
-func (s *Session) once(ctx context.Context, method, u string, body []byte, hdr http.Header) (*Response, error) {
+// paced makes one request when the host's turn comes: in this process
+// (Gate) and across processes (Pacer); then the host's pause starts.
+func (s *Session) paced(ctx context.Context, h *hostState, method, u string, body []byte, hdr http.Header) (*Response, error) {
+	host := hostOf(u)
 	if s.opts.Gate != nil {
-		release, err := s.opts.Gate.acquire(ctx, hostOf(u))
+		release, err := s.opts.Gate.acquire(ctx, host)
 		if err != nil {
 			return nil, err
 		}
 		defer release()
 	}
+	release := func(time.Duration) {}
+	if s.opts.Pacer != nil {
+		var err error
+		if release, err = s.opts.Pacer.Acquire(ctx, host); err != nil {
+			return nil, err
+		}
+	}
+	resp, err := s.once(ctx, method, u, body, hdr)
+	if err == nil && resp.Status == http.StatusOK && strings.HasSuffix(u, "/robots.txt") && !s.opts.IgnoreRobots {
+		// The pause after robots.txt itself already keeps its
+		// Crawl-delay, for the other workers that wait on the host.
+		if data, perr := robotstxt.FromStatusAndBytes(resp.Status, resp.Body); perr == nil {
+			if g := data.FindGroup(s.userAgentToken()); g.CrawlDelay > h.delay {
+				h.delay = g.CrawlDelay
+			}
+		}
+	}
+	pause := h.delay + jitter(h.delay/2)
+	var se *StatusError
+	if errors.As(err, &se) && (se.Status == http.StatusTooManyRequests || se.Status == http.StatusServiceUnavailable) {
+		// The server said we were too fast: every worker slows down (to
+		// the doubled delay backoff will keep, or what Retry-After asks),
+		// not only this one.
+		pause = max(pause, min(se.RetryAfter, s.opts.MaxWait), min(max(2*h.delay, s.opts.RetryBase), maxHostDelay))
+	}
+	h.next = time.Now().Add(pause)
+	release(pause)
+	return resp, err
+}
+
+// once makes one request through colly.
+func (s *Session) once(ctx context.Context, method, u string, body []byte, hdr http.Header) (*Response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)

@@ -50,6 +50,9 @@ type Stats struct {
 	Elapsed time.Duration
 	// Err is the first error met, if any; a pass goes on after errors.
 	Err error
+	// Shared: the pass was shared with other workers through the
+	// frontier, and these counters are this worker's share of it.
+	Shared bool
 }
 
 // Progress receives a line per article handled, for a terminal display.
@@ -70,6 +73,13 @@ type Ingester struct {
 	// body limit, retries, host gate); UserAgent and Record above, and
 	// the source's delay and allowed hosts, are filled in per pass.
 	Fetch crawl.Options
+	// Frontier, when set, shares each pass with the other crawler
+	// workers on it (see shared.go); nil crawls alone, in process.
+	Frontier Frontier
+	// Round, with a Frontier, names the round a pass belongs to, so that a
+	// worker late for a round finds it done instead of crawling again
+	// (the daemon gives the scheduled minute); nil or "": no round.
+	Round func() string
 }
 
 // maxContinuation bounds the pages of one multi-page article.
@@ -115,6 +125,10 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 	}
 	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages, Now: in.Now}
 	defer func() { st.Traps = dc.Traps }()
+	if in.Frontier != nil {
+		in.shared(ctx, sess, dc, src, &st, fail)
+		return st
+	}
 	var links []crawl.Link
 	seen := map[string]bool{}
 	for _, d := range src.Discovery {
