@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -46,21 +45,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 }
 
 func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
-	// Workers started together on a fresh data directory (-queue) race to
-	// create the database: while one turns it to WAL, the other's first
-	// read can fail with SQLITE_BUSY, which busy_timeout does not cover.
-	// The loser tries again.
-	for attempt := 0; ; attempt++ {
-		st, err := store.Open(ctx, filepath.Join(dataDir, store.FileName))
-		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "SQLITE_BUSY") {
-			return st, err
-		}
-		select {
-		case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
-		case <-ctx.Done():
-			return nil, err
-		}
-	}
+	return store.Open(ctx, filepath.Join(dataDir, store.FileName))
 }
 
 // openCaptures opens the WARC writer under DATA/warc and returns the

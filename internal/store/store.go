@@ -15,6 +15,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -48,14 +50,39 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+	// Processes started together on a fresh data directory (crawler and
+	// searchd under make run, crawler workers under -queue) race to
+	// create the database: while one turns it to WAL, the other's first
+	// read can fail with SQLITE_BUSY, which busy_timeout does not cover
+	// there. The loser opens again after a pause.
+	for attempt := 1; ; attempt++ {
+		s, err := open(ctx, dsn)
+		if err == nil {
+			return s, nil
+		}
+		if attempt == openAttempts || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		select {
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+	}
+}
+
+// openAttempts bounds the retries of Open (about 10 s in all).
+const openAttempts = 20
+
+func open(ctx context.Context, dsn string) (*Store, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
 	}
 	s := &Store{db: db}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, err
 	}
 	return s, nil
 }

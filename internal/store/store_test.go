@@ -237,3 +237,4 @@ func TestPages(t *testing.T) {
 		t.Errorf("got %+v %v %v, want %+v", got, ok, err, p)
 	}
 }
+
