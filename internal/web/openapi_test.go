@@ -425,6 +425,22 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 				}
 			}
 		}
+		// The documented bounds are the enforced ones: just outside, a
+		// 400 (checked as documented); at the edge, no error.
+		for _, p := range o.params {
+			if p["in"] != "query" {
+				continue
+			}
+			name := p["name"].(string)
+			for _, bc := range boundaryCases(d.deref(t, p["schema"])) {
+				u := c.srv.URL + target + "?" + url.Values{name: {bc.value}}.Encode()
+				st := check(t, d, o, u, nil, true)
+				if bc.bad && st != http.StatusBadRequest || !bc.bad && st >= 400 {
+					t.Errorf("%v with %s=%.40q: HTTP %d, want %s", o, name, bc.value, st, map[bool]string{true: "400", false: "success"}[bc.bad])
+				}
+				seen = append(seen, st)
+			}
+		}
 		t.Logf("%v: %v", o, seen)
 		// Each operation must also work, not only fail as documented.
 		if !slices.ContainsFunc(seen, func(st int) bool { return st < 400 }) && !failsHere[o.String()] {
@@ -436,6 +452,39 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 // failsHere are the operations the test cannot make succeed from the
 // document alone: the login form needs the CSRF token of its page.
 var failsHere = map[string]bool{"POST /login": true}
+
+// boundaryCase is a parameter value at or past a documented bound.
+type boundaryCase struct {
+	value string
+	bad   bool
+}
+
+// boundaryCases are the values at and just past the bounds of a schema:
+// minimum, maximum, maxLength, enum.
+func boundaryCases(s map[string]any) []boundaryCase {
+	var out []boundaryCase
+	for _, b := range []struct {
+		key  string
+		step int64
+	}{{"minimum", -1}, {"maximum", 1}} {
+		if n, ok := s[b.key].(json.Number); ok {
+			v, err := n.Int64()
+			if err != nil {
+				continue
+			}
+			out = append(out, boundaryCase{strconv.FormatInt(v, 10), false}, boundaryCase{strconv.FormatInt(v+b.step, 10), true})
+		}
+	}
+	if n, ok := s["maxLength"].(json.Number); ok {
+		v, _ := n.Int64()
+		// 滨 is one rune and three bytes: the bound counts runes.
+		out = append(out, boundaryCase{strings.Repeat("滨", int(v)), false}, boundaryCase{strings.Repeat("滨", int(v)+1), true})
+	}
+	if _, ok := s["enum"]; ok {
+		out = append(out, boundaryCase{"no-such-value", true})
+	}
+	return out
+}
 
 // body is a request body: its media type and bytes.
 type body struct {
@@ -526,7 +575,7 @@ func check(t *testing.T, d doc, o operation, u string, b *body, withToken bool) 
 		t.Fatalf("%v %s: %v", o, u, err)
 	}
 	defer res.Body.Close()
-	what := fmt.Sprintf("%v (%s", o, strings.TrimPrefix(u, "http://"+req.URL.Host))
+	what := fmt.Sprintf("%v (%.100s", o, strings.TrimPrefix(u, "http://"+req.URL.Host))
 	if b != nil {
 		what += ", example " + b.name
 	}
