@@ -228,7 +228,7 @@ type corpus struct {
 }
 
 // realServer builds the handler as searchd does, over a small corpus.
-func realServer(t *testing.T) *corpus {
+func realServer(t *testing.T, limits Limits) *corpus {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -309,7 +309,7 @@ func realServer(t *testing.T) *corpus {
 		Searcher: idx, Indexed: idx, Articles: testArticles{st}, Sources: st,
 		Metrics: reg.Handler(), Observer: reg,
 		Captures: capture.Reader{Dir: warcDir},
-		Alerts:   al, Token: apiToken,
+		Alerts:   al, Token: apiToken, Limits: limits,
 		Exports: &Exports{Versions: st, Captures: testExchanges{warcDir}, IDs: idx},
 	})
 	c.patterns = patterns
@@ -326,7 +326,7 @@ func realServer(t *testing.T) *corpus {
 // x-route names a registered pattern.
 func TestOpenAPIEveryRouteDocumented(t *testing.T) {
 	d := loadDoc(t)
-	c := realServer(t)
+	c := realServer(t, Limits{})
 	documented := map[string]bool{}
 	routes := map[string]operation{}
 	for _, o := range d.operations(t) {
@@ -366,7 +366,7 @@ func TestOpenAPIEveryRouteDocumented(t *testing.T) {
 // must also answer 401 without the token.
 func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 	d := loadDoc(t)
-	c := realServer(t)
+	c := realServer(t, Limits{})
 	doomed := slices.Clone(c.doomed)
 	for _, o := range d.operations(t) {
 		pathValues := map[string]string{}
@@ -484,6 +484,109 @@ func boundaryCases(s map[string]any) []boundaryCase {
 		out = append(out, boundaryCase{"no-such-value", true})
 	}
 	return out
+}
+
+// target fills an operation's path parameters from the corpus (any id
+// for deletions: the limits tested here refuse them first).
+func (c *corpus) target(o operation) string {
+	out := o.path
+	for _, p := range o.params {
+		if p["in"] != "path" {
+			continue
+		}
+		name := p["name"].(string)
+		v := c.sub
+		switch {
+		case name == "delivery":
+			v = c.delivery
+		case name == "id" && strings.Contains(o.path, "articles"):
+			v = c.article
+		case name != "id":
+			v, _ = p["example"].(string)
+		}
+		out = strings.ReplaceAll(out, "{"+name+"}", url.PathEscape(v))
+	}
+	return out
+}
+
+// TestOpenAPIUnderLimits: the refusals of a public instance are
+// documented where they happen — 403 on a read-only instance, 429 past
+// the per-address rate (under /api/ and /feeds/ only), 413 for a body
+// over -max-body.
+func TestOpenAPIUnderLimits(t *testing.T) {
+	d := loadDoc(t)
+	cases := []struct {
+		name   string
+		limits Limits
+		want   func(o operation, b *body) int // 0: any documented status
+	}{
+		{"read-only", Limits{ReadOnly: true}, func(o operation, b *body) int {
+			if o.method != http.MethodGet || closedWhenReadOnly(httptest.NewRequest(o.method, o.path, nil)) {
+				return http.StatusForbidden
+			}
+			return 0
+		}},
+		{"rate", Limits{Rate: 1e-6, Burst: 1}, func(o operation, b *body) int {
+			if limited(o.path) {
+				return http.StatusTooManyRequests
+			}
+			return 0
+		}},
+		{"max-body", Limits{MaxBody: 8}, func(o operation, b *body) int {
+			if b != nil && len(b.data) > 8 {
+				return http.StatusRequestEntityTooLarge
+			}
+			return 0
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := realServer(t, tc.limits)
+			// The one request the rate allows.
+			if res, err := http.Get(c.srv.URL + "/api/sources"); err == nil {
+				res.Body.Close()
+			}
+			for _, o := range d.operations(t) {
+				for _, b := range d.requestBodies(t, o) {
+					st := check(t, d, o, c.srv.URL+c.target(o), b, true)
+					if want := tc.want(o, b); want != 0 && st != want {
+						t.Errorf("%v: HTTP %d, want %d", o, st, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestOpenAPIMethodNotAllowed: a method no route takes is the 405 of
+// components/responses/MethodNotAllowed, in JSON under /api/.
+func TestOpenAPIMethodNotAllowed(t *testing.T) {
+	d := loadDoc(t)
+	c := realServer(t, Limits{})
+	schema := d.deref(t, d.deref(t, map[string]any{"$ref": "#/components/responses/MethodNotAllowed"})["content"].(map[string]any)["application/json"])["schema"]
+	for _, o := range d.operations(t) {
+		if o.method != http.MethodGet || !strings.HasPrefix(o.path, "/api/") {
+			continue
+		}
+		req, _ := http.NewRequest(http.MethodPut, c.srv.URL+c.target(o), nil)
+		req.Header.Set("Authorization", "Bearer "+apiToken)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		dec := json.NewDecoder(res.Body)
+		dec.UseNumber()
+		err = dec.Decode(&v)
+		res.Body.Close()
+		if res.StatusCode != http.StatusMethodNotAllowed || err != nil {
+			t.Errorf("PUT %s: HTTP %d (%v), want 405 in JSON", o.path, res.StatusCode, err)
+			continue
+		}
+		for _, f := range d.validate(t, "", schema, v) {
+			t.Errorf("PUT %s: %s", o.path, f)
+		}
+	}
 }
 
 // body is a request body: its media type and bytes.
