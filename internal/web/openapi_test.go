@@ -273,6 +273,14 @@ func realServer(t *testing.T, limits Limits) *corpus {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// The first release again at another URL: an exact copy, which hits
+	// ("also") and the article ("duplicates") list.
+	cp := arts[0]
+	cp.URL = "https://www.binjiang.gov.cn/copy/1.html"
+	cp.ID, cp.Capture = news.ArticleID(cp.URL), news.Capture{}
+	if out, err := st.Put(ctx, &cp); err != nil || out != store.Duplicate {
+		t.Fatalf("put a copy: %v %v", out, err)
+	}
 	if err := idx.Apply(ctx, arts); err != nil {
 		t.Fatal(err)
 	}
@@ -397,6 +405,17 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 			target = strings.ReplaceAll(target, "{"+k+"}", url.PathEscape(v))
 		}
 		queries := []url.Values{{}}
+		// One request with the example of every query parameter that
+		// has one (a richer answer: place names expanded, a next page).
+		examples := url.Values{}
+		for _, p := range o.params {
+			if ex, ok := p["example"]; ok && p["in"] == "query" {
+				examples.Set(p["name"].(string), fmt.Sprint(ex))
+			}
+		}
+		if len(examples) > 0 {
+			queries = append(queries, examples)
+		}
 		for _, p := range o.params {
 			if p["in"] != "query" {
 				continue
