@@ -577,6 +577,44 @@ func TestOpenAPIUnderLimits(t *testing.T) {
 	}
 }
 
+// TestOpenAPIConditional: an operation that documents 304 answers it to
+// a request carrying the ETag of its 200.
+func TestOpenAPIConditional(t *testing.T) {
+	d := loadDoc(t)
+	c := realServer(t, Limits{})
+	n := 0
+	for _, o := range d.operations(t) {
+		if _, ok := o.op["responses"].(map[string]any)["304"]; !ok {
+			continue
+		}
+		n++
+		u := c.srv.URL + c.target(o)
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		etag := res.Header.Get("ETag")
+		if res.StatusCode != http.StatusOK || etag == "" {
+			t.Errorf("%v: HTTP %d, ETag %q", o, res.StatusCode, etag)
+			continue
+		}
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("If-None-Match", etag)
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotModified {
+			t.Errorf("%v with If-None-Match: HTTP %d, want 304", o, res.StatusCode)
+		}
+	}
+	if n == 0 {
+		t.Error("no operation documents 304")
+	}
+}
+
 // TestOpenAPIMethodNotAllowed: a method no route takes is the 405 of
 // components/responses/MethodNotAllowed, in JSON under /api/.
 func TestOpenAPIMethodNotAllowed(t *testing.T) {
