@@ -1,13 +1,10 @@
 package web
 
-import (
-	"net/http"
-	"net/url"
-)
+import "net/url"
 
 // alertRoutes adds the monitors' routes: the subscription API and its
 // live stream, the feeds, the subscription pages and the token login.
-func (s *server) alertRoutes(mux *http.ServeMux) {
+func (s *server) alertRoutes(mux *routeMux) {
 	s.subscriptionsHTML, s.subscriptionHTML = parse("subscriptions.html"), parse("subscription.html")
 	s.loginHTML = parse("login.html")
 	s.access = newAccess(s.Token)

@@ -85,6 +85,13 @@ type server struct {
 
 // New returns the handler of every route.
 func New(deps Deps) http.Handler {
+	h, _ := build(deps)
+	return h
+}
+
+// build returns the handler of every route and the patterns registered
+// (routes.go), which the OpenAPI test holds against the document.
+func build(deps Deps) (http.Handler, []string) {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -99,8 +106,9 @@ func New(deps Deps) http.Handler {
 	if deps.Limits.Rate > 0 {
 		s.clients = newClients(deps.Limits.Rate, deps.Limits.Burst)
 	}
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	mux.HandleFunc("GET /static/style.css", serveStyle)
+	mux.Handle("GET /api/openapi.json", s.handle(serveOpenAPI))
 	mux.Handle("GET /api/search", s.handle(s.search))
 	mux.Handle("GET /api/articles/{id}", s.handle(s.article))
 	mux.Handle("GET /healthz", s.handle(s.health))
@@ -123,7 +131,7 @@ func New(deps Deps) http.Handler {
 		}
 		return errNoRoute
 	}))
-	return s.logRequests(secure(s.limit(s.guard(mux))))
+	return s.logRequests(secure(s.limit(s.guard(mux)))), mux.patterns
 }
 
 // handlerFunc is a handler that reports failure by returning an error,
