@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,6 +143,8 @@ func TestCrashTrials(t *testing.T) {
 		cliWhole     int
 		cliCut       int
 		crawlsWhole  int
+		// crawlTook is how long the last whole crawl took.
+		crawlTook = 2 * time.Second
 	)
 	outDir := filepath.Join(dir, "exports")
 	if err := os.Mkdir(outDir, 0o755); err != nil {
@@ -148,7 +152,7 @@ func TestCrashTrials(t *testing.T) {
 	}
 	for trial := range trials {
 		// New articles on the mirror, some matching the subscription.
-		for i := range rng.IntN(3) {
+		for i := range rng.IntN(4) {
 			title := fmt.Sprintf("第%d次试验第%d篇断电演练", trial, i)
 			text := fmt.Sprintf("滨江区开展第%d次试验第%d次断电演练，检验应急预案。", trial, i)
 			if rng.IntN(3) == 0 {
@@ -171,7 +175,12 @@ func TestCrashTrials(t *testing.T) {
 			t.Fatal(err)
 		}
 		crawlDone := make(chan error, 1)
-		go func() { crawlDone <- crawler.Wait() }()
+		var crawlEnd time.Time
+		go func() {
+			err := crawler.Wait()
+			crawlEnd = time.Now()
+			crawlDone <- err
+		}()
 
 		// Exports in flight while things die.
 		var wg sync.WaitGroup
@@ -189,29 +198,49 @@ func TestCrashTrials(t *testing.T) {
 			}
 		}
 
-		time.Sleep(time.Duration(rng.IntN(1200)) * time.Millisecond)
-		select {
-		case err := <-crawlDone:
-			if err != nil {
-				t.Fatalf("trial %d: crawler once: %v", trial, err)
-			}
-			crawlsWhole++
-		default:
-			crawler.Process.Signal(syscall.SIGKILL)
-			<-crawlDone
-			kills["crawler"]++
+		// Kill moments, each at random within the time a crawl takes
+		// (the last whole crawl's), so that kills land in discovery,
+		// fetching, storing, indexing, matching and delivering alike.
+		began := time.Now()
+		span := max(crawlTook*13/10, 50*time.Millisecond)
+		type kill struct {
+			at   time.Duration
+			what string
 		}
+		plan := []kill{{time.Duration(rng.Int64N(int64(span))), "crawler"}}
 		if rng.IntN(2) == 0 {
-			sd.cmd.Process.Signal(syscall.SIGKILL)
-			sd.cmd.Wait()
-			alive = false
-			kills["searchd"]++
+			plan = append(plan, kill{time.Duration(rng.Int64N(int64(span))), "searchd"})
+		}
+		if cli != nil && rng.IntN(3) != 0 {
+			plan = append(plan, kill{time.Duration(rng.Int64N(int64(150 * time.Millisecond))), "searchd export"})
+		}
+		slices.SortFunc(plan, func(a, b kill) int { return cmp.Compare(a.at, b.at) })
+		for _, k := range plan {
+			time.Sleep(time.Until(began.Add(k.at)))
+			switch k.what {
+			case "crawler":
+				select {
+				case err := <-crawlDone:
+					if err != nil {
+						t.Fatalf("trial %d: crawler once: %v", trial, err)
+					}
+					crawlsWhole++
+					crawlTook = crawlEnd.Sub(began)
+					continue
+				default:
+				}
+				crawler.Process.Signal(syscall.SIGKILL)
+				<-crawlDone
+			case "searchd":
+				sd.cmd.Process.Signal(syscall.SIGKILL)
+				sd.cmd.Wait()
+				alive = false
+			case "searchd export":
+				cli.Process.Signal(syscall.SIGKILL)
+			}
+			kills[k.what]++
 		}
 		if cli != nil {
-			if rng.IntN(2) == 0 {
-				cli.Process.Signal(syscall.SIGKILL)
-				kills["searchd export"]++
-			}
 			cli.Wait()
 			// The final name is never a partial file.
 			if b, err := os.ReadFile(cliOut); err == nil {
@@ -269,9 +298,16 @@ func TestCrashTrials(t *testing.T) {
 			t.Errorf("published %s (%s) is not in the store", u, title)
 		}
 	}
+	// Published articles push older ones off the list pages a pass reads
+	// (max_pages): those are still served, at their own URLs.
+	offList := 0
 	for u := range stored {
-		if _, ok := want[u]; !ok && published[u] == "" {
-			t.Errorf("%s is in the store but the mirror neither serves nor published it", u)
+		if _, ok := want[u]; ok || published[u] != "" {
+			continue
+		}
+		offList++
+		if code := status(t, u); code != http.StatusOK {
+			t.Errorf("%s is in the store but the mirror answers %d and never published it", u, code)
 		}
 	}
 	if stats.Articles != len(stored) || stats.Versions != len(stored) {
@@ -379,10 +415,10 @@ func TestCrashTrials(t *testing.T) {
 	if n, _, err := jsonlExport(b); err != nil || n != stats.Versions {
 		t.Errorf("final searchd export: %d versions, %v; store holds %d", n, err, stats.Versions)
 	}
-	t.Logf("checked after %d trials (seed %d): store %d articles / %d versions, each once, all %d published present, same as a clean crawl of %d; "+
+	t.Logf("checked after %d trials (seed %d): store %d articles / %d versions, each once, all %d published present, same as a clean crawl of %d (+%d off its list pages, still served); "+
 		"index = store (%d ids and titles, %d found by title); %d matches delivered under %d webhook-ids in %d requests, each once, signatures valid; "+
 		"%d WARC records valid, crawler verify clean; final exports %d versions",
-		trials, seed, stats.Articles, stats.Versions, len(published), len(want), len(inIndex), sample, len(got), hookIDs, hookCalls, records, lines)
+		trials, seed, stats.Articles, stats.Versions, len(published), len(want), offList, len(inIndex), sample, len(got), hookIDs, hookCalls, records, lines)
 }
 
 // storeHead is the store's last sequence number.
