@@ -35,7 +35,8 @@ var facetSizes = map[string]int{
 var hitFields = []string{fieldURL, fieldTitle, fieldPublished, fieldSource, fieldDistrict, fieldLang}
 
 // Search runs q. A malformed q.Q is a *QueryError.
-func (x *Index) Search(ctx context.Context, q news.Query) (*news.Result, error) {
+func (x *Index) Search(ctx context.Context, q news.Query) (_ *news.Result, err error) {
+	defer contain("search", &err)
 	req, err := x.request(q)
 	if err != nil {
 		return nil, err
