@@ -30,7 +30,7 @@ import (
 
 var (
 	crashTrials = flag.Int("trials", 0, "crash trials of TestCrashTrials (default $RIVERSIDE_CRASH_TRIALS, else 20)")
-	crashSeed   = flag.Uint64("seed", 0, "seed of TestCrashTrials' kill schedule (default $RIVERSIDE_CRASH_SEED, else random)")
+	crashSeed   = flag.Uint64("seed", 0, "seed of TestCrashTrials' kill schedule (default $RIVERSIDE_CRASH_SEED; 0: random)")
 )
 
 // crashConfig reads the trial count and seed from the flags or the
@@ -47,14 +47,14 @@ func crashConfig(t *testing.T) (int, uint64) {
 			}
 		}
 	}
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-		if v := os.Getenv("RIVERSIDE_CRASH_SEED"); v != "" {
-			var err error
-			if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
-				t.Fatalf("RIVERSIDE_CRASH_SEED=%q: want a number", v)
-			}
+	if v := os.Getenv("RIVERSIDE_CRASH_SEED"); seed == 0 && v != "" {
+		var err error
+		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+			t.Fatalf("RIVERSIDE_CRASH_SEED=%q: want a number", v)
 		}
+	}
+	if seed == 0 { // 0: a new schedule
+		seed = uint64(time.Now().UnixNano())
 	}
 	return n, seed
 }
