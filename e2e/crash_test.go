@@ -207,7 +207,14 @@ func TestCrashTrials(t *testing.T) {
 			at   time.Duration
 			what string
 		}
-		plan := []kill{{time.Duration(rng.Int64N(int64(span))), "crawler"}}
+		// Every third crawl is left to finish, as a daemon's passes do
+		// between crashes: a site's list pages show its newest articles
+		// only, and a crawler killed in every pass would see the older
+		// of many new ones pushed off them.
+		plan := []kill{{span, "crawler"}}
+		if trial%3 != 2 {
+			plan[0].at = time.Duration(rng.Int64N(int64(span)))
+		}
 		if rng.IntN(2) == 0 {
 			plan = append(plan, kill{time.Duration(rng.Int64N(int64(span))), "searchd"})
 		}
@@ -228,6 +235,14 @@ func TestCrashTrials(t *testing.T) {
 					crawlTook = crawlEnd.Sub(began)
 					continue
 				default:
+				}
+				if trial%3 == 2 {
+					if err := <-crawlDone; err != nil {
+						t.Fatalf("trial %d: crawler once: %v", trial, err)
+					}
+					crawlsWhole++
+					crawlTook = crawlEnd.Sub(began)
+					continue
 				}
 				crawler.Process.Signal(syscall.SIGKILL)
 				<-crawlDone
@@ -265,7 +280,7 @@ func TestCrashTrials(t *testing.T) {
 			exportsCut++
 		}
 	}
-	t.Logf("%d trials: kills %v; crawls finished before the kill %d; /api/export whole %d, cut %d; searchd export whole %d, cut %d",
+	t.Logf("%d trials: kills %v; crawls whole %d; /api/export whole %d, cut %d; searchd export whole %d, cut %d",
 		trials, kills, crawlsWhole, exportsWhole, exportsCut, cliWhole, cliCut)
 
 	// The final clean pass and catch-up.
