@@ -189,7 +189,9 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("search total %d with the store's disk full, want %d", got, n)
 	}
 	checkStore(t, data)
-	records := validateWARCs(t, filepath.Join(data, "warc"))
+	if records := validateWARCs(t, filepath.Join(data, "warc")); records == 0 {
+		t.Error("no WARC records with the store's disk full")
+	}
 
 	// searchd stopped and started again on the full disk: it either
 	// refuses to start and says why (SQLite alone says "disk I/O error"
@@ -244,7 +246,7 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("%d hits for the articles published while the disk was full, want 2", got.Total)
 	}
 	checkStore(t, data)
-	records = validateWARCs(t, filepath.Join(data, "warc"))
+	records := validateWARCs(t, filepath.Join(data, "warc"))
 	out.Reset()
 	verify := exec.Command(filepath.Join(binDir, "crawler"), "verify", "-data", data)
 	verify.Stdout, verify.Stderr = &out, &out
