@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -59,3 +60,22 @@ func TestDiskFullHint(t *testing.T) {
 		t.Error("diskFull(nil) is not nil")
 	}
 }
+
+func TestIsDiskFull(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("write x: %w", syscall.ENOSPC), true},
+		{fmt.Errorf("store: open: %w", diskFullErr()), true},
+		{errors.New("database or disk is full"), false}, // words alone are not enough
+		{errors.New("disk I/O error"), false},
+		{nil, false},
+	} {
+		if got := IsDiskFull(tt.err); got != tt.want {
+			t.Errorf("IsDiskFull(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func diskFullErr() error { return fmt.Errorf("%w (/data): x", ErrDiskFull) }

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"syscall"
+
+	"modernc.org/sqlite"
 )
 
 // ErrDiskFull marks a store that could not be opened because the disk
@@ -22,3 +25,17 @@ func diskFull(path string, err error) error {
 
 // probeFree is what freeBytes says when it cannot tell.
 const probeFree = -1
+
+// sqliteFull is SQLITE_FULL, SQLite's "database or disk is full".
+const sqliteFull = 13
+
+// IsDiskFull tells whether err comes from a disk with no space left: a
+// write SQLite could not make (SQLITE_FULL, and its extended codes), an
+// ENOSPC, or a store that could not be opened for it (ErrDiskFull).
+func IsDiskFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqliteFull {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, ErrDiskFull)
+}
