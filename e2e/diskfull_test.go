@@ -188,6 +188,15 @@ func TestDiskFull(t *testing.T) {
 	if got := searchOrUnavailable(t, base, url.Values{"size": {"1"}}); got != n {
 		t.Errorf("search total %d with the store's disk full, want %d", got, n)
 	}
+	// An export onto the full disk fails, says why, and leaves nothing
+	// under its name, nor its temporary file.
+	exportTo := filepath.Join(dataFS, "corpus.jsonl")
+	if out, err := runSearchd(t, "export", "-data", data, "-format", "jsonl", "-o", exportTo); err == nil || !strings.Contains(out, "no space left") {
+		t.Errorf("searchd export onto a full disk: %v:\n%s", err, out)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dataFS, "*corpus.jsonl*")); len(left) > 0 {
+		t.Errorf("searchd export onto a full disk left %v", left)
+	}
 	checkStore(t, data)
 	if records := validateWARCs(t, filepath.Join(data, "warc")); records == 0 {
 		t.Error("no WARC records with the store's disk full")
