@@ -10,7 +10,7 @@ DATA   ?= data
 INDEX  ?= index
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build demo run test lint bench extract-bench clean fuzz soak
+.PHONY: all build demo run test lint bench bench-search extract-bench clean fuzz soak
 
 all: build
 
@@ -57,6 +57,13 @@ bench:
 	@echo
 	@echo "archive: searchd import, export to JSONL and WACZ on generated corpora (peak RSS per command):"
 	$(GO) run ./cmd/exportbench -n 10000,100000 -captures 10000
+
+# The search load benchmark of issue #10 at full size: Riverside's
+# /api/search beside plain Bleve on SEARCH_DOCS generated articles (see
+# internal/index/load_test.go). Takes a while: indexing both is most of it.
+SEARCH_DOCS ?= 100000
+bench-search:
+	$(GO) test -run '^TestSearchLoad$$' -v -timeout 4h ./internal/index/ -args -searchload=$(SEARCH_DOCS)
 
 # Dev scores (every rule on) and held-out scores (each site extracted with
 # only the rule families that helped the other sites); see cmd/extractbench.

@@ -35,6 +35,9 @@ type Record struct {
 	Fetched    string            `json:"fetched"`
 	Hash       string            `json:"hash"`
 	Duplicates []string          `json:"duplicates"`
+	// DuplicateOf is the article this one is an edited copy of (a near
+	// duplicate found at ingest), "" for none.
+	DuplicateOf string `json:"duplicate_of"`
 	// Capture locates the raw response in the crawler's WARC files
 	// (data/warc); null when none was kept.
 	Capture *news.Capture `json:"capture"`
@@ -46,7 +49,7 @@ func NewRecord(a *news.Article, duplicates []string) Record {
 		Seq: a.Seq, ID: a.ID, Version: a.Version, URL: a.URL, Title: a.Title,
 		Published: formatTime(a.Published), Author: a.Author, Publisher: a.Publisher,
 		SourceID: a.SourceID, Districts: a.Districts, Lang: a.Lang, Text: a.Text, Fields: a.Fields,
-		Fetched: formatTime(a.Fetched), Hash: a.Hash, Duplicates: duplicates,
+		Fetched: formatTime(a.Fetched), Hash: a.Hash, Duplicates: duplicates, DuplicateOf: a.DuplicateOf,
 	}
 	if r.Districts == nil {
 		r.Districts = []string{}
@@ -69,7 +72,7 @@ func (r *Record) Article() (*news.Article, error) {
 	a := &news.Article{
 		Seq: r.Seq, ID: r.ID, Version: r.Version, URL: r.URL, Title: r.Title, Author: r.Author,
 		Publisher: r.Publisher, SourceID: r.SourceID, Districts: r.Districts, Lang: r.Lang, Text: r.Text,
-		Hash: r.Hash,
+		Hash: r.Hash, DuplicateOf: r.DuplicateOf,
 	}
 	if len(r.Fields) > 0 {
 		a.Fields = r.Fields

@@ -1,6 +1,11 @@
 package index
 
 import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -8,20 +13,135 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
 )
 
 // Names of the analysis components registered in the index mapping. They
 // are stored with the index, so renaming one means re-indexing (bump
 // mappingVersion).
 const (
-	textAnalyzer    = "riverside_text"
+	// textAnalyzer is what the text fields are indexed with.
+	textAnalyzer = "riverside_text"
+	// queryAnalyzer reads the unquoted words of a query: stop words
+	// dropped (leaving gaps), words stemmed.
+	queryAnalyzer = "riverside_query"
+	// exactAnalyzer reads quoted phrases and prefixes: every word, as
+	// written (case and width folded only).
+	exactAnalyzer   = "riverside_exact"
 	keywordAnalyzer = "riverside_keyword"
 	bigramFilter    = "riverside_cjk_bigram"
+	// keepStemFilter and unigramTrimFilter are token filters of this
+	// package (see keepStem, unigramTrim).
+	keepStemFilter    = "riverside_keep_stem"
+	unigramTrimFilter = "riverside_unigram_trim"
 )
 
-// addAnalyzers defines the analyzers on m, built only from components
-// that Bleve already registers, so the package needs no init-time
-// registration of its own.
+// Bleve finds token filters by name in a process-wide registry, also when
+// it reopens an index whose mapping names them, so a filter of our own can
+// only be registered at init. It is the package's one init: the filter is
+// stateless and the name is ours.
+func init() {
+	for name, f := range map[string]func() analysis.TokenFilter{
+		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string]string{}} },
+		unigramTrimFilter: func() analysis.TokenFilter { return unigramTrim{} },
+	} {
+		err := registry.RegisterTokenFilter(name, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return f(), nil
+		})
+		if err != nil {
+			panic(fmt.Sprintf("index: register %s: %v", name, err))
+		}
+	}
+}
+
+// unigramTrim drops the Chinese unigrams that share their position with a
+// bigram, which cjk_bigram with output_unigram puts there: every character
+// but the last of each run of Chinese. That halves the Chinese tokens to
+// index. A one-character query still finds every occurrence: as the
+// unigram at the end of a run, or as the first character of a bigram
+// (a prefix query, see (*Index).term). The unigram at a run's end stays, so
+// that its character is findable there.
+type unigramTrim struct{}
+
+func (unigramTrim) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for i, t := range in {
+		if t.Type == analysis.Single && i+1 < len(in) && in[i+1].Type == analysis.Double && in[i+1].Position == t.Position {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// stemMark starts the stems that keepStem adds. No word of the text can
+// start with it (the tokenizer splits at "~"), so a quoted "investor"
+// does not find the stem of "investors", nor a prefix "innov*" a stem.
+const stemMark = "~"
+
+// keepStem keeps every token as it is and adds, at the same position and
+// offsets, its English (Snowball) stem, marked with stemMark, when that
+// differs. The index thus holds "innovations" and "~innov" at one
+// position: an unquoted word is looked up by its stem (all inflections,
+// see phraseTerms), a quoted phrase or a prefix by the words as written
+// ("innovat*" finds "innovation", which a stemmed index, holding only
+// "innov", cannot).
+//
+// Stemming is a good part of the cost of indexing English, and a corpus
+// uses few distinct words, so stems are remembered (per index, up to
+// maxStems words).
+type keepStem struct {
+	mu    sync.RWMutex
+	stems map[string]string // word → marked stem, "" when it is its own
+}
+
+const maxStems = 200_000
+
+func (k *keepStem) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(in)+len(in)/2)
+	for _, t := range in {
+		out = append(out, t)
+		if t.Type != analysis.AlphaNumeric || !hasLatinLetter(t.Term) {
+			continue
+		}
+		if s := k.stem(t.Term); s != "" {
+			stem := *t
+			stem.Term = []byte(s)
+			out = append(out, &stem)
+		}
+	}
+	return out
+}
+
+// stem returns the marked stem of word, "" when the stem is the word.
+func (k *keepStem) stem(word []byte) string {
+	k.mu.RLock()
+	s, ok := k.stems[string(word)]
+	k.mu.RUnlock()
+	if ok {
+		return s
+	}
+	env := snowballstem.NewEnv(string(word))
+	english.Stem(env)
+	if c := env.Current(); c != string(word) && c != "" {
+		s = stemMark + c
+	}
+	k.mu.Lock()
+	if len(k.stems) < maxStems {
+		k.stems[string(word)] = s
+	}
+	k.mu.Unlock()
+	return s
+}
+
+func hasLatinLetter(b []byte) bool {
+	return bytes.ContainsFunc(b, func(r rune) bool { return r >= 'a' && r <= 'z' })
+}
+
+// addAnalyzers defines the analyzers on m, from Bleve's components and
+// keepStem.
 //
 // The text analyzer serves Chinese and English in one field:
 //
@@ -31,12 +151,16 @@ const (
 //   - possessive_en, to_lower;
 //   - cjk_bigram with output_unigram: every pair of adjacent Han characters
 //     AND every single character. Bigrams make any substring of two or more
-//     characters findable as a phrase of its bigrams (see wordQuery);
-//     unigrams make one-character queries work, which plain bigrams can't;
-//   - stop_en after the bigrams, so that removed stop words leave gaps in
-//     the positions ("state of the art" does not match "state art");
-//   - stemmer_en_snowball: "innovations" finds "innovation". It leaves Han
-//     tokens alone (checked in analyzer_test.go).
+//     characters findable as a phrase of its bigrams (see phraseTerms);
+//   - unigramTrim: of the single characters, only the last of each run
+//     (with the bigrams' first characters, what one-character queries
+//     need: see unigramTrim);
+//   - keepStem: the word and its stem. Stop words stay in the index, so
+//     that a quoted phrase matches exactly ("to be or not to be").
+//
+// The query analyzer drops stop words (after the bigrams, so that their
+// positions stay as gaps: unquoted "state-of-the-art" still needs the two
+// words two positions apart) and stems; the exact analyzer does neither.
 func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	if err := m.AddCustomTokenFilter(bigramFilter, map[string]any{
 		"type":           cjk.BigramName,
@@ -44,19 +168,19 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return err
 	}
-	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
-		"type":      custom.Name,
-		"tokenizer": unicode.Name,
-		"token_filters": []any{
-			cjk.WidthName,
-			en.PossessiveName,
-			lowercase.Name,
-			bigramFilter,
-			en.StopName,
-			en.SnowballStemmerName,
-		},
-	}); err != nil {
-		return err
+	base := []any{cjk.WidthName, en.PossessiveName, lowercase.Name, bigramFilter}
+	for name, extra := range map[string][]any{
+		textAnalyzer:  {unigramTrimFilter, keepStemFilter},
+		queryAnalyzer: {en.StopName, en.SnowballStemmerName},
+		exactAnalyzer: nil,
+	} {
+		if err := m.AddCustomAnalyzer(name, map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": append(append([]any{}, base...), extra...),
+		}); err != nil {
+			return err
+		}
 	}
 	// Source IDs, districts and languages are lower-case by convention;
 	// folding case makes district:Binjiang work too.

@@ -15,26 +15,34 @@ import (
 // dictionary ("a*").
 const minPrefixRunes = 2
 
-// build turns a parsed query into a Bleve query. It returns nil for a
-// query that can match nothing because it has no searchable terms
-// (only English stop words, say).
+// build turns a parsed query into a Bleve query, place names expanded
+// with the gazetteer (see planner). It returns nil for a query that can
+// match nothing because it has no searchable terms (only English stop
+// words, say).
 func (x *Index) build(n node) (query.Query, error) {
+	p := &planner{x: x, expand: true}
+	return p.build(n)
+}
+
+func (p *planner) build(n node) (query.Query, error) {
 	switch n := n.(type) {
 	case allNode:
 		return query.NewMatchAllQuery(), nil
 	case termNode:
-		return x.term(n)
+		return p.term(n)
 	case notNode:
 		// A lone negation means "everything except".
-		return x.build(andNode{children: []node{n}})
+		return p.build(andNode{children: []node{n}})
+	case placeNode:
+		return p.place(n)
 	case andNode:
 		var must, mustNot []query.Query
-		for _, c := range n.children {
+		for _, c := range p.places(n.children) {
 			neg, isNot := c.(notNode)
 			if isNot {
 				c = neg.child
 			}
-			q, err := x.build(c)
+			q, err := p.build(c)
 			if err != nil {
 				return nil, err
 			}
@@ -63,7 +71,7 @@ func (x *Index) build(n node) (query.Query, error) {
 	case orNode:
 		var should []query.Query
 		for _, c := range n.children {
-			q, err := x.build(c)
+			q, err := p.build(c)
 			if err != nil {
 				return nil, err
 			}
@@ -83,7 +91,10 @@ func (x *Index) build(n node) (query.Query, error) {
 }
 
 // term builds the query for one word, phrase or prefix.
-func (x *Index) term(n termNode) (query.Query, error) {
+func (x *Index) term(n termNode) (query.Query, error) { return x.weightedTerm(n, 1) }
+
+// weightedTerm is term with its score multiplied by w.
+func (x *Index) weightedTerm(n termNode, w float64) (query.Query, error) {
 	switch n.field {
 	case fieldSource, fieldDistrict, fieldLang:
 		// Keywords: the whole value, case folded like the index.
@@ -94,29 +105,50 @@ func (x *Index) term(n termNode) (query.Query, error) {
 		return fieldQuery(query.NewTermQuery(v), n.field, 1), nil
 	}
 	fields := []string{n.field}
-	boosts := []float64{1}
+	boosts := []float64{w}
 	if n.field == "" {
 		fields = []string{fieldTitle, fieldText}
-		boosts = []float64{titleBoost, 1}
+		boosts = []float64{titleBoost * w, w}
 	}
 	if n.prefix && !hasHan(n.text) {
 		if utf8.RuneCountInString(n.text) < minPrefixRunes {
 			return nil, &QueryError{Pos: n.pos, Msg: fmt.Sprintf("prefix %q* is too short (at least %d characters)", n.text, minPrefixRunes)}
 		}
-		return x.prefix(n.text, fields, boosts), nil
+		return prefixQuery(n.text, fields, boosts), nil
 	}
 	// A prefix of Chinese text needs no *: every substring of a Chinese
 	// text is findable already, so "滨江*" is "滨江".
-	phrase := x.phraseTerms(n.text)
+	//
+	// A quoted phrase is looked up word for word as written, stop words
+	// included; unquoted words by their stems, stop words skipped.
+	var phrase [][]string
+	if n.phrase {
+		phrase = phraseTerms(x.exact, n.text)
+	} else {
+		phrase = stemmed(phraseTerms(x.query, n.text))
+	}
 	if len(phrase) == 0 {
 		return nil, nil
 	}
 	var qs []query.Query
 	for i, f := range fields {
 		var q query.Query
-		if len(phrase) == 1 && len(phrase[0]) == 1 {
+		switch {
+		case len(phrase) == 1 && len(phrase[0]) == 1 && isHanChar(phrase[0][0]):
+			// One Chinese character: the index keeps it alone only at
+			// the end of a run; elsewhere it starts a bigram.
+			q = fieldQuery(query.NewPrefixQuery(phrase[0][0]), f, boosts[i])
+		case len(phrase) == 1 && len(phrase[0]) == 1:
 			q = fieldQuery(query.NewTermQuery(phrase[0][0]), f, boosts[i])
-		} else {
+		case len(phrase) == 1:
+			// One position, several terms (a word and its stem): a
+			// disjunction, which needs no positions.
+			var alts []query.Query
+			for _, t := range phrase[0] {
+				alts = append(alts, fieldQuery(query.NewTermQuery(t), f, boosts[i]))
+			}
+			q = query.NewDisjunctionQuery(alts)
+		default:
 			q = fieldQuery(query.NewMultiPhraseQuery(phrase, f), f, boosts[i])
 		}
 		qs = append(qs, q)
@@ -127,17 +159,17 @@ func (x *Index) term(n termNode) (query.Query, error) {
 	return query.NewDisjunctionQuery(qs), nil
 }
 
-// phraseTerms analyzes s as the text fields were analyzed and returns the
-// terms to find at consecutive positions: one slice per position, empty
-// where a stop word was.
+// phraseTerms analyzes s with a (the query or the exact analyzer) and
+// returns the terms to find at consecutive positions: one slice per
+// position, empty where a stop word was.
 //
 // The analyzer puts a Chinese bigram and the unigram of its first
 // character at the same position. Only the bigram is kept there, so that
 // 萧山区 becomes the phrase 萧山 山区: it matches the substring, not the
 // three characters scattered through the text; 滨江 becomes the one term
 // 滨江. A single character keeps its unigram.
-func (x *Index) phraseTerms(s string) [][]string {
-	toks := x.text.Analyze([]byte(s))
+func phraseTerms(a analysis.Analyzer, s string) [][]string {
+	toks := a.Analyze([]byte(s))
 	if len(toks) == 0 {
 		return nil
 	}
@@ -175,21 +207,33 @@ func (x *Index) phraseTerms(s string) [][]string {
 	return phrase
 }
 
-// prefix matches words starting with p. The index holds stems
-// ("innovations" as "innov"), which a longer prefix like "innovation*"
-// would miss, so the stem of p itself is matched as a term too.
-func (x *Index) prefix(p string, fields []string, boosts []float64) query.Query {
-	lower := strings.ToLower(p)
-	stem := ""
-	if toks := x.text.Analyze([]byte(p)); len(toks) == 1 && string(toks[0].Term) != lower {
-		stem = string(toks[0].Term)
+// stemmed turns the stems of the query analyzer into the terms that find
+// them in the index: a word that is its own stem ("park") as itself and as
+// the marked stem of its inflections ("~park", from "parks"); any other
+// stem ("innov") as marked. Chinese terms are left alone.
+func stemmed(phrase [][]string) [][]string {
+	for i, terms := range phrase {
+		var out []string
+		for _, t := range terms {
+			if hasLatinLetter([]byte(t)) {
+				out = append(out, t, stemMark+t)
+			} else {
+				out = append(out, t)
+			}
+		}
+		phrase[i] = out
 	}
+	return phrase
+}
+
+// prefixQuery matches words starting with p. The index keeps every word
+// as written beside its stem (see keepStem), so "innovat*" finds
+// "innovation" although its stem is "innov".
+func prefixQuery(p string, fields []string, boosts []float64) query.Query {
+	lower := strings.ToLower(p)
 	var qs []query.Query
 	for i, f := range fields {
 		qs = append(qs, fieldQuery(query.NewPrefixQuery(lower), f, boosts[i]))
-		if stem != "" {
-			qs = append(qs, fieldQuery(query.NewTermQuery(stem), f, boosts[i]))
-		}
 	}
 	if len(qs) == 1 {
 		return qs[0]
@@ -220,4 +264,10 @@ func hasHan(s string) bool {
 		}
 	}
 	return false
+}
+
+// isHanChar reports whether s is one Chinese character.
+func isHanChar(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n == len(s) && unicode.Is(unicode.Han, r)
 }

@@ -11,8 +11,15 @@
 //	go idx.Follow(ctx, store, 500, time.Second, logger)
 //	res, err := idx.Search(ctx, news.Query{Q: `滨江 AND "digital economy"`})
 //
-// Chinese text is indexed as overlapping bigrams plus unigrams, so any
-// substring of a text finds it; English is lower-cased, stop words are
-// dropped and words are stemmed. The query language (see Parse) is what
-// analysts know from search boxes.
+// Chinese text is indexed as overlapping bigrams (and the last character
+// of each run), so any substring of a text finds it; English words are
+// indexed as written, stop words included, each beside its stem, so that
+// unquoted words find all inflections while quoted phrases and prefixes
+// match the words as written. The query language (see Parse) is what
+// analysts know from search boxes; place names are expanded with the
+// gazetteer (see planner).
+//
+// A search walks its hits once without positions, counting facets and
+// keeping the page by sort keys held in memory per segment (see
+// metaCache), then reads positions and stored fields for the page only.
 package index

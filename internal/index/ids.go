@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 
 	"riverside/internal/news"
@@ -85,22 +84,12 @@ func (m *Matcher) Match(ctx context.Context, batch []news.Article) ([]string, er
 	if len(batch) == 0 {
 		return nil, nil
 	}
-	mp, err := newMapping()
+	x, err := memIndex()
 	if err != nil {
-		return nil, fmt.Errorf("match: mapping: %w", err)
-	}
-	// Scorch without a path keeps its segments in memory. (NewMemOnly
-	// would build the older upsidedown index on a tree store: several
-	// hundred MB for a thousand articles.)
-	b, err := bleve.NewUsing("", mp, scorch.Name, bleve.Config.DefaultKVStore, nil)
-	if err != nil {
-		return nil, fmt.Errorf("match: %w", err)
-	}
-	defer b.Close()
-	x := &Index{bleve: b, path: "(memory)"}
-	if err := x.init(true); err != nil {
 		return nil, err
 	}
+	defer x.bleve.Close()
+	b := x.bleve
 	bb := b.NewBatch()
 	for i := range batch {
 		if err := bb.Index(batch[i].ID, document(&batch[i])); err != nil {

@@ -44,11 +44,14 @@ func TestIDsAndMatcherAgree(t *testing.T) {
 		q    news.Query
 		want []string
 	}{
-		{news.Query{Q: "滨江"}, []string{"a1", "a4"}},
+		// Place names are searched under their other names too.
+		{news.Query{Q: "滨江"}, []string{"a1", "a3", "a4"}},
+		{news.Query{Q: "滨江", NoExpand: true}, []string{"a1", "a4"}},
 		{news.Query{Q: "物联网 OR 机场"}, []string{"a1", "a2"}},
 		{news.Query{Q: ""}, []string{"a1", "a2", "a3", "a4"}},
 		{news.Query{Q: "", Source: "s2"}, []string{"a2", "a4"}},
-		{news.Query{Q: "binjiang -park"}, nil},
+		{news.Query{Q: "binjiang -park"}, []string{"a1", "a4"}},
+		{news.Query{Q: "binjiang -park", NoExpand: true}, nil},
 		{news.Query{Q: "things"}, []string{"a3"}},
 	} {
 		ids, err := x.IDs(ctx, tc.q)

@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
+	"riverside/internal/gazetteer"
 	"riverside/internal/news"
 )
 
@@ -41,9 +42,20 @@ type Index struct {
 	// applying serialises Apply: each reads the checkpoint it then moves.
 	applying sync.Mutex
 	path     string
-	// text analyzes query words exactly as the text fields were analyzed,
-	// so that a query's bigrams and positions line up with the index's.
-	text analysis.Analyzer
+	// text is the analyzer of the text fields; query and exact read the
+	// query's unquoted words and its phrases and prefixes, so that their
+	// bigrams and positions line up with the index's (see addAnalyzers).
+	text, query, exact analysis.Analyzer
+	// places expands place names in queries.
+	places *gazetteer.Gazetteer
+	// meta keeps what searches sort and count by (see metaCache); the
+	// warmer reads it for new segments in the background until
+	// stopWarm is closed, then closes warmed.
+	meta             *metaCache
+	stopWarm, warmed chan struct{}
+	stopOnce         sync.Once
+	// minFree is the free space Apply needs (diskspace.go).
+	minFree minFreeBytes
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -63,11 +75,16 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	idx := &Index{bleve: b, path: path}
+	idx := &Index{bleve: b, path: path, places: gazetteer.Default(), meta: newMetaCache(),
+		stopWarm: make(chan struct{}), warmed: make(chan struct{})}
 	if err := idx.init(created); err != nil {
 		b.Close()
 		return nil, err
 	}
+	go func() {
+		defer close(idx.warmed)
+		idx.warm(idx.stopWarm)
+	}()
 	return idx, nil
 }
 
@@ -84,16 +101,20 @@ func (x *Index) init(created bool) error {
 	if string(v) != mappingVersion {
 		return fmt.Errorf("open index %s: version %q, want %q: %w", x.path, v, mappingVersion, ErrMappingChanged)
 	}
-	a := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
-	if a == nil {
-		return fmt.Errorf("index %s: analyzer %s missing: %w", x.path, textAnalyzer, ErrMappingChanged)
+	for name, dst := range map[string]*analysis.Analyzer{textAnalyzer: &x.text, queryAnalyzer: &x.query, exactAnalyzer: &x.exact} {
+		a := x.bleve.Mapping().AnalyzerNamed(name)
+		if a == nil {
+			return fmt.Errorf("index %s: analyzer %s missing: %w", x.path, name, ErrMappingChanged)
+		}
+		*dst = a
 	}
-	x.text = a
 	return nil
 }
 
 // Close flushes and closes the index.
 func (x *Index) Close() error {
+	x.stopOnce.Do(func() { close(x.stopWarm) })
+	<-x.warmed
 	if err := x.bleve.Close(); err != nil {
 		return fmt.Errorf("close index %s: %w", x.path, err)
 	}
@@ -154,11 +175,20 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 	}
 	batch := x.bleve.NewBatch()
 	for id, a := range latest {
+		if a.DuplicateOf != "" {
+			// An edited copy of another article: the search shows the
+			// original, which lists the copy's URL.
+			batch.Delete(id)
+			continue
+		}
 		if err := batch.Index(id, document(a)); err != nil {
 			return fmt.Errorf("index article %s (seq %d): %w", id, a.Seq, err)
 		}
 	}
 	batch.SetInternal([]byte(seqKey), []byte(strconv.FormatInt(maxSeq, 10)))
+	if err := x.roomToWrite(); err != nil {
+		return err
+	}
 	if err := x.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("index batch up to seq %d: %w", maxSeq, err)
 	}

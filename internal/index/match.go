@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
+	"riverside/internal/gazetteer"
 	"riverside/internal/news"
 )
 
@@ -52,6 +53,11 @@ func MatchBatchWorkers(ctx context.Context, batch []news.Article, queries []news
 	latest := make(map[string]*news.Article, len(batch))
 	for i := range batch {
 		a := &batch[i]
+		if a.DuplicateOf != "" {
+			// An edited copy of an article already stored: the index
+			// leaves it out too, and its original alerted (or not) then.
+			continue
+		}
 		if prev, ok := latest[a.ID]; !ok || prev.Seq < a.Seq {
 			latest[a.ID] = a
 		}
@@ -67,11 +73,11 @@ func MatchBatchWorkers(ctx context.Context, batch []news.Article, queries []news
 	}
 
 	// Monitors often save the same search: each distinct one runs once.
-	first := make(map[news.Query]int, len(queries))
+	first := make(map[matchKey]int, len(queries))
 	var distinct []int
 	for i, q := range queries {
-		if _, ok := first[q]; !ok {
-			first[q] = i
+		if _, ok := first[keyOf(q)]; !ok {
+			first[keyOf(q)] = i
 			distinct = append(distinct, i)
 		}
 	}
@@ -97,7 +103,7 @@ func MatchBatchWorkers(ctx context.Context, batch []news.Article, queries []news
 		return nil, nil, err
 	}
 	for i, q := range queries {
-		if j := first[q]; j != i {
+		if j := first[keyOf(q)]; j != i {
 			out[i], errs[i] = out[j], errs[j]
 		}
 	}
@@ -139,7 +145,9 @@ func memIndex() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("match: index in memory: %w", err)
 	}
-	x := &Index{bleve: b, path: "(memory)"}
+	// The same place names as the index on disk: a saved search or an
+	// exported search expands them as Search does.
+	x := &Index{bleve: b, path: "(memory)", places: gazetteer.Default()}
 	if err := x.init(true); err != nil {
 		b.Close()
 		return nil, err

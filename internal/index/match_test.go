@@ -41,7 +41,10 @@ func TestMatchBatch(t *testing.T) {
 		{news.Query{Q: "digital economy"}, []string{"en1", "en2"}},
 		{news.Query{Q: "digital -river"}, []string{"en1"}},
 		{news.Query{Q: "物联网 OR 数字经济"}, []string{"zh1", "zh2"}},
-		{news.Query{Q: "title:滨江"}, []string{"zh1"}},
+		// Place names in both languages, as in Search; off when asked.
+		{news.Query{Q: "title:滨江"}, []string{"en1", "zh1"}},
+		{news.Query{Q: "Binjiang"}, []string{"en1", "zh1"}},
+		{news.Query{Q: "title:滨江", NoExpand: true}, []string{"zh1"}},
 		{news.Query{Q: "economy", Lang: "en", Source: "hhtz-en"}, []string{"en1", "en2"}},
 		{news.Query{Q: "", District: news.Xiaoshan}, []string{"zh2"}},
 		{news.Query{Q: "经济", District: news.Binjiang}, []string{}},

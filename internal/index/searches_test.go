@@ -24,8 +24,12 @@ type searchCase struct {
 	From     string   `json:"from"`
 	To       string   `json:"to"`
 	Sort     string   `json:"sort"`
+	NoExpand bool     `json:"noexpand"`
 	Want     []string `json:"want"`
 	Ordered  bool     `json:"ordered"`
+	// Expanded, when given, is what the result must report as searched
+	// besides the query.
+	Expanded []string `json:"expanded"`
 }
 
 func TestSearches(t *testing.T) {
@@ -40,7 +44,7 @@ func TestSearches(t *testing.T) {
 	idx := corpusIndex(t)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			q := news.Query{Q: c.Q, Source: c.Source, District: c.District, Lang: c.Lang, Sort: c.Sort, Size: 100}
+			q := news.Query{Q: c.Q, Source: c.Source, District: c.District, Lang: c.Lang, Sort: c.Sort, Size: 100, NoExpand: c.NoExpand}
 			for _, tm := range []struct {
 				s   string
 				dst *time.Time
@@ -69,6 +73,9 @@ func TestSearches(t *testing.T) {
 			}
 			if res.Total != uint64(len(c.Want)) {
 				t.Errorf("Search(%q): total %d, want %d", c.Q, res.Total, len(c.Want))
+			}
+			if c.Expanded != nil && !slices.Equal(res.Expanded, c.Expanded) {
+				t.Errorf("Search(%q): expanded %q, want %q", c.Q, res.Expanded, c.Expanded)
 			}
 		})
 	}

@@ -222,7 +222,17 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 		in.putPage(ctx, visit, fail)
 		return
 	}
+	var undo func()
+	if !known {
+		if undo, err = in.markNearDuplicate(ctx, a); err != nil {
+			fail(err)
+			return
+		}
+	}
 	outcome, err := in.Store.Put(ctx, a)
+	if undo != nil && (err != nil || outcome != store.New) {
+		undo()
+	}
 	if err != nil {
 		fail(err)
 		return

@@ -136,6 +136,12 @@ func TestDistricts(t *testing.T) {
 		{"", "滨江区和萧山区签约，萧山区瓜沥镇", []string{"xiaoshan", "binjiang"}},
 		{"", "Hangzhou High-tech Zone (Binjiang)", []string{"binjiang"}},
 		{"", "西湖区", []string{}},
+		// Subdistricts, towns and zones of the gazetteer, in either language.
+		{"", "Wenyan Subdistrict held a fair near Xianghu Lake", []string{"xiaoshan"}},
+		{"", "浦沿街道社区活动", []string{"binjiang"}},
+		{"", "ＢＩＮＪＩＡＮＧ", []string{"binjiang"}},
+		// A company is named in news from anywhere; the shared river tags nothing.
+		{"", "Hikvision opened an office on the Qiantang River", []string{}},
 	}
 	for _, tt := range tests {
 		got := Districts(tt.source, tt.text)

@@ -58,6 +58,10 @@ type Article struct {
 	Fields map[string]string `json:"fields,omitempty"`
 	// Capture locates the raw response in the WARC files, when kept.
 	Capture Capture `json:"capture,omitzero"`
+	// DuplicateOf is the ID of the article this one is an edited copy of
+	// (found at ingest by comparing fingerprints); the search shows the
+	// original and lists this one's URL with it.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
 }
 
 // Capture points at a WARC record.

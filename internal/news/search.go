@@ -21,6 +21,15 @@ type Query struct {
 	Sort     string
 	// Page counts from 1; Size is hits per page.
 	Page, Size int
+	// NoExpand searches place names only as typed, not also under their
+	// other names (see Result.Expanded).
+	NoExpand bool
+	// After is the Next cursor of the previous page: the page after it.
+	// It takes the place of Page.
+	After string
+	// Facets names the facets to count (source, district, lang, month);
+	// nil counts all of them, an empty slice none.
+	Facets []string
 }
 
 // Hit is one search result.
@@ -49,4 +58,10 @@ type Result struct {
 	TookMS int64                   `json:"took_ms"`
 	Hits   []Hit                   `json:"hits"`
 	Facets map[string][]FacetValue `json:"facets"`
+	// Expanded lists the other names of places that were searched too
+	// ("Binjiang" also searches 滨江).
+	Expanded []string `json:"expanded,omitempty"`
+	// Next is a cursor for the page after this one (Query.After), ""
+	// on the last page.
+	Next string `json:"next,omitempty"`
 }

@@ -166,6 +166,9 @@ func (s *Store) Since(ctx context.Context, afterSeq int64, limit int) ([]news.Ar
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: since %d: %w", afterSeq, err)
 	}
+	if err := s.markNearDuplicates(ctx, out); err != nil {
+		return nil, fmt.Errorf("store: since %d: %w", afterSeq, err)
+	}
 	return out, nil
 }
 
@@ -183,22 +186,14 @@ func (s *Store) Article(ctx context.Context, id string) (*news.Article, error) {
 	return a, nil
 }
 
-// Duplicates returns the other URLs at which the article's text was found.
+// Duplicates returns the other URLs at which the article's text was found:
+// exact copies and edited ones (see copies).
 func (s *Store) Duplicates(ctx context.Context, id string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT url FROM aliases WHERE id = ? ORDER BY seen, url`, id)
+	urls, err := s.copies(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: duplicates %s: %w", id, err)
 	}
-	defer rows.Close()
-	urls := []string{}
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return nil, fmt.Errorf("store: duplicates %s: %w", id, err)
-		}
-		urls = append(urls, u)
-	}
-	return urls, rows.Err()
+	return urls, nil
 }
 
 // Stats counts what the store holds.

@@ -83,6 +83,9 @@ func (s *Store) versions(ctx context.Context, sel news.Selection, latest bool, f
 				}
 			}
 			dups, err := s.duplicatesOf(ctx, kept)
+			if err == nil {
+				err = s.markNearDuplicatePtrs(ctx, kept)
+			}
 			select {
 			case pages <- page{arts: kept, dups: dups, err: err}:
 			case <-ctx.Done():
@@ -229,6 +232,16 @@ func (im *Import) Add(ctx context.Context, a *news.Article, duplicates []string)
 		a.Title, formatTime(a.Published), a.Author, a.Publisher, a.Lang, a.Text,
 		a.Fetched.UTC().Format(timeLayout), a.Hash, string(fields), a.Capture.File, a.Capture.Offset); err != nil {
 		return fmt.Errorf("store: import seq %d (%s version %d): %w", a.Seq, a.ID, a.Version, err)
+	}
+	if a.DuplicateOf != "" {
+		// An edited copy: searchd leaves it out of the index and lists
+		// it under its original, as on the machine it came from. (Its
+		// fingerprint is not exported; new copies of it are found
+		// against articles crawled from now on.)
+		if _, err := im.tx.ExecContext(ctx, `INSERT OR REPLACE INTO near_dups (id, of_id, distance, seen) VALUES (?, ?, -1, ?)`,
+			a.ID, a.DuplicateOf, a.Fetched.UTC().Format(timeLayout)); err != nil {
+			return fmt.Errorf("store: import near duplicate %s: %w", a.ID, err)
+		}
 	}
 	for _, u := range duplicates {
 		if _, err := im.alias.ExecContext(ctx, u, a.ID, a.SourceID, a.Fetched.UTC().Format(timeLayout)); err != nil {

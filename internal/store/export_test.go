@@ -92,6 +92,11 @@ func TestImport(t *testing.T) {
 	}
 	src.Put(ctx, article("http://a/1", "t1 v2"))
 	src.Put(ctx, article("http://b/1", "t1 v2"))
+	// http://a/4 is an edited copy of http://a/3 (a near duplicate).
+	copyID, origID := news.ArticleID("http://a/4"), news.ArticleID("http://a/3")
+	if err := src.PutFingerprint(ctx, copyID, "zh", "t", 1, origID, 3, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	type v struct {
 		a    *news.Article
 		dups []string
@@ -128,6 +133,27 @@ func TestImport(t *testing.T) {
 		w := all[i].a
 		if a.Seq != w.Seq || a.ID != w.ID || a.Version != w.Version || a.Text != w.Text || !a.Published.Equal(w.Published) || a.Fields["索引号"] != "001" {
 			t.Errorf("imported %+v, want %+v", a, w)
+		}
+	}
+	marked := 0
+	for _, x := range all {
+		if x.a.DuplicateOf != "" {
+			marked++
+			if x.a.ID != copyID || x.a.DuplicateOf != origID {
+				t.Errorf("exported %s as a copy of %s, want only %s of %s", x.a.ID, x.a.DuplicateOf, copyID, origID)
+			}
+		}
+	}
+	if marked != 1 {
+		t.Errorf("%d versions exported as near duplicates, want 1", marked)
+	}
+	log, err := dst.Since(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range log {
+		if want := map[string]string{copyID: origID}[a.ID]; a.DuplicateOf != want {
+			t.Errorf("after import, %s is a copy of %q, want %q", a.ID, a.DuplicateOf, want)
 		}
 	}
 	if d, _ := dst.Duplicates(ctx, news.ArticleID("http://a/1")); len(d) != 1 {

@@ -178,6 +178,24 @@ var schema = []string{
 		key   TEXT PRIMARY KEY,
 		value INTEGER NOT NULL
 	);`,
+	// fingerprints: the SimHash of every article's text (internal/neardup);
+	// near_dups: articles that are an edited copy of another (of_id),
+	// found by comparing fingerprints at ingest (see neardup.go).
+	`CREATE TABLE fingerprints (
+		id    TEXT PRIMARY KEY,
+		lang  TEXT NOT NULL DEFAULT '',
+		title TEXT NOT NULL DEFAULT '',
+		fp    INTEGER NOT NULL,
+		seen  TEXT NOT NULL
+	);
+	CREATE INDEX fingerprints_lang ON fingerprints (lang);
+	CREATE TABLE near_dups (
+		id       TEXT PRIMARY KEY,
+		of_id    TEXT NOT NULL,
+		distance INTEGER NOT NULL,
+		seen     TEXT NOT NULL
+	);
+	CREATE INDEX near_dups_of ON near_dups (of_id);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"riverside/internal/news"
@@ -18,6 +19,10 @@ type searchResponse struct {
 	TookMS int64                        `json:"took_ms"`
 	Hits   []hitJSON                    `json:"hits"`
 	Facets map[string][]news.FacetValue `json:"facets"`
+	// Expanded lists the other names of places searched too.
+	Expanded []string `json:"expanded,omitempty"`
+	// Next is the cursor of the next page (the after parameter).
+	Next string `json:"next,omitempty"`
 }
 
 // hitJSON is a hit as the API shows it: an unknown publication time is
@@ -32,6 +37,8 @@ type hitJSON struct {
 	Lang      string  `json:"lang"`
 	Snippet   string  `json:"snippet"`
 	Score     float64 `json:"score"`
+	// Also lists the other URLs the article was published at.
+	Also []string `json:"also,omitempty"`
 }
 
 func (s *server) search(w http.ResponseWriter, r *http.Request) error {
@@ -44,18 +51,25 @@ func (s *server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := searchResponse{
-		Total:  res.Total,
-		TookMS: res.TookMS,
-		Hits:   make([]hitJSON, 0, len(res.Hits)),
-		Facets: make(map[string][]news.FacetValue, len(facetNames)),
+		Total:    res.Total,
+		TookMS:   res.TookMS,
+		Hits:     make([]hitJSON, 0, len(res.Hits)),
+		Facets:   make(map[string][]news.FacetValue, len(facetNames)),
+		Expanded: res.Expanded,
+		Next:     res.Next,
 	}
+	copies := s.copies(r.Context(), hitIDs(res.Hits))
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, hitJSON{
 			ID: h.ID, URL: h.URL, Title: h.Title, Published: formatTime(h.Published),
 			Source: h.Source, District: h.District, Lang: h.Lang, Snippet: h.Snippet, Score: h.Score,
+			Also: copies[h.ID],
 		})
 	}
 	for _, name := range facetNames {
+		if q.Facets != nil && !slices.Contains(q.Facets, name) {
+			continue
+		}
 		values := res.Facets[name]
 		if values == nil {
 			values = []news.FacetValue{}
@@ -126,4 +140,13 @@ func formatTime(t time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// hitIDs lists the IDs of hits.
+func hitIDs(hits []news.Hit) []string {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids
 }

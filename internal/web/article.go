@@ -51,7 +51,7 @@ func (s *server) articlePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	view := articleView{
 		Form: form(url.Values{}), Back: backLink(r), JSON: "/api/articles/" + url.PathEscape(a.ID),
-		Title: a.Title, URL: a.URL, Date: displayDate(a.Published), Source: a.SourceID,
+		Title: a.Title, URL: a.URL, Date: displayDate(a.Published), Source: sourceLabel(s.sourceNames(r.Context()), a.SourceID),
 		Publisher: a.Publisher, Author: a.Author, Lang: a.Lang, LangLabel: langLabels[a.Lang],
 		Version: a.Version, Paragraphs: paragraphs(a.Text), Duplicates: dups,
 	}

@@ -44,6 +44,11 @@ type pageView struct {
 	Next     string
 	// Subscribe links to a subscription form for this search.
 	Subscribe string
+	First     string
+	// Expanded lists the other names of places searched too; Unexpand
+	// searches again for the words as typed.
+	Expanded []string
+	Unexpand string
 }
 
 // formView holds the values of the search form.
@@ -68,6 +73,8 @@ type faultView struct {
 
 type hitView struct {
 	Title, URL, Date, Source, District, Lang, Details string
+	// Also lists the other URLs the article was published at.
+	Also []string
 	// Snippet is escaped text with <mark>s, from the index.
 	Snippet template.HTML
 }
@@ -78,7 +85,10 @@ type facetView struct {
 }
 
 type facetLink struct {
+	// Value is what the link filters by; Label what it shows (a
+	// source's name).
 	Value  string
+	Label  string
 	Count  int
 	URL    string
 	Active bool
@@ -108,14 +118,17 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	names := s.sourceNames(r.Context())
 	view := pageView{Form: form(v), Status: http.StatusOK, Shown: true, Total: res.Total, TookMS: res.TookMS}
 	view.Form.Focus = true
+	copies := s.copies(r.Context(), hitIDs(res.Hits))
 	for _, h := range res.Hits {
 		view.Hits = append(view.Hits, hitView{
+			Also:     copies[h.ID],
 			Title:    h.Title,
 			URL:      h.URL,
 			Date:     displayDate(h.Published),
-			Source:   h.Source,
+			Source:   sourceLabel(names, h.Source),
 			District: h.District,
 			Lang:     h.Lang,
 			Details:  articlePath(h.ID),
@@ -123,11 +136,26 @@ func (s *server) searchPage(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	view.Timeline = timeline(v, res.Facets["month"], res.Total)
-	view.Facets = facetViews(v, res.Facets)
-	view.Filters = filterViews(v)
+	view.Facets = facetViews(v, res.Facets, names)
+	view.Filters = filterViews(v, names)
+	if len(res.Expanded) > 0 {
+		view.Expanded, view.Unexpand = res.Expanded, link(v, "expand", "false")
+	}
 	view.Pages, view.Prev, view.Next = pagination(v, q.Page, q.Size, res.Total)
 	if s.Alerts != nil {
 		view.Subscribe = subscribeLink(v)
+	}
+	// Next follows the index's cursor, which stays right while new
+	// articles are indexed; page numbers are for jumping. Past the pages
+	// reached by cursor only the way back to the first is known.
+	if q.After != "" {
+		view.Pages, view.Prev, view.First = nil, "", link(v)
+	}
+	switch {
+	case res.Next != "":
+		view.Next = link(v, "after", res.Next)
+	case q.After != "":
+		view.Next = ""
 	}
 	return s.render(w, view)
 }
@@ -195,7 +223,7 @@ func options(selected string, pairs ...string) []option {
 // one) and back on the first page unless page is among them.
 func link(v url.Values, set ...string) string {
 	u := url.Values{}
-	for _, k := range []string{"q", "source", "district", "lang", "from", "to", "sort", "size"} {
+	for _, k := range []string{"q", "source", "district", "lang", "from", "to", "sort", "size", "expand"} {
 		if s := v.Get(k); s != "" {
 			u.Set(k, s)
 		}
@@ -213,7 +241,7 @@ func link(v url.Values, set ...string) string {
 	return "/?" + u.Encode()
 }
 
-func facetViews(v url.Values, facets map[string][]news.FacetValue) []facetView {
+func facetViews(v url.Values, facets map[string][]news.FacetValue, names map[string]string) []facetView {
 	var out []facetView
 	for _, name := range facetNames {
 		if name == "month" {
@@ -221,8 +249,12 @@ func facetViews(v url.Values, facets map[string][]news.FacetValue) []facetView {
 		}
 		fv := facetView{Label: facetLabels[name]}
 		for _, f := range facets[name] {
+			label := f.Value
+			if name == "source" {
+				label = sourceLabel(names, f.Value)
+			}
 			fv.Values = append(fv.Values, facetLink{
-				Value: f.Value, Count: f.Count, URL: link(v, name, f.Value), Active: v.Get(name) == f.Value,
+				Value: f.Value, Label: label, Count: f.Count, URL: link(v, name, f.Value), Active: v.Get(name) == f.Value,
 			})
 		}
 		if len(fv.Values) > 0 {
@@ -242,10 +274,13 @@ func monthRange(m string) (from, to string, ok bool) {
 }
 
 // filterViews lists the filters in force, each with a link that drops it.
-func filterViews(v url.Values) []filterView {
+func filterViews(v url.Values, names map[string]string) []filterView {
 	var out []filterView
 	for _, k := range []string{"source", "district", "lang", "from", "to"} {
 		if s := v.Get(k); s != "" {
+			if k == "source" {
+				s = sourceLabel(names, s)
+			}
 			out = append(out, filterView{Label: k + ": " + s, Remove: link(v, k, "")})
 		}
 	}

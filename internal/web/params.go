@@ -3,11 +3,13 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"riverside/internal/index"
 	"riverside/internal/news"
 )
 
@@ -19,15 +21,8 @@ const (
 	// within reason; dates and filters are how to reach old articles.
 	maxPage     = 500
 	maxParamLen = 200
-)
-
-// The dates a search may name. The index stores times as nanoseconds
-// since 1970 (years 1678 to 2262); a bound outside these years is a typo
-// or a probe, and is refused by name rather than failing deep in the
-// index.
-var (
-	minDate = time.Date(1900, 1, 1, 0, 0, 0, 0, news.Shanghai)
-	maxDate = time.Date(2200, 1, 1, 0, 0, 0, 0, news.Shanghai)
+	// maxCursorLen is far above what the index's cursors need.
+	maxCursorLen = 1000
 )
 
 // paramError is a bad request parameter.
@@ -65,6 +60,15 @@ func parseQuery(v url.Values) (news.Query, error) {
 		return q, &paramError{"sort", fmt.Sprintf("%q is not one of relevance, date, -date", q.Sort)}
 	}
 	var err error
+	if q.NoExpand, err = noExpand(v); err != nil {
+		return q, err
+	}
+	if q.Facets, err = facetsParam(v); err != nil {
+		return q, err
+	}
+	if q.After = strings.TrimSpace(v.Get("after")); len(q.After) > maxCursorLen {
+		return q, &paramError{"after", fmt.Sprintf("longer than %d characters", maxCursorLen)}
+	}
 	if q.Page, err = intParam(v, "page", 1, 1, maxPage); err != nil {
 		return q, err
 	}
@@ -112,8 +116,40 @@ func timeParam(v url.Values, name string, end bool) (time.Time, error) {
 			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
 		}
 	}
-	if d.Before(minDate) || !d.Before(maxDate) {
-		return time.Time{}, &paramError{name, fmt.Sprintf("%q is outside the years %d to %d", s, minDate.Year(), maxDate.Year()-1)}
-	}
+	// Any real date is a fine bound, 9999-12-31 for "no end" included: the
+	// index clamps bounds to the span it can hold (years 1678 to 2262).
 	return d, nil
+}
+
+// noExpand reads expand: place names are searched under all their names
+// unless expand is false (or 0, no, off).
+func noExpand(v url.Values) (bool, error) {
+	switch s := strings.ToLower(strings.TrimSpace(v.Get("expand"))); s {
+	case "", "true", "1", "yes", "on":
+		return false, nil
+	case "false", "0", "no", "off":
+		return true, nil
+	default:
+		return false, &paramError{"expand", fmt.Sprintf("%q is not true or false", s)}
+	}
+}
+
+// facetsParam reads facets: absent, every facet; "none" (or empty), none;
+// else a comma-separated list of source, district, lang, month.
+func facetsParam(v url.Values) ([]string, error) {
+	if _, ok := v["facets"]; !ok {
+		return nil, nil
+	}
+	out := []string{}
+	for _, f := range strings.Split(v.Get("facets"), ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		switch {
+		case f == "" || f == "none":
+		case slices.Contains(index.FacetNames, f):
+			out = append(out, f)
+		default:
+			return nil, &paramError{"facets", fmt.Sprintf("%q is not one of %s, or none", f, strings.Join(index.FacetNames, ", "))}
+		}
+	}
+	return out, nil
 }

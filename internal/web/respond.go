@@ -40,6 +40,8 @@ func classify(err error) problem {
 	var qf *queryFieldError
 	var le *limitError
 	var me *http.MaxBytesError
+	var ce *index.CursorError
+	var fe *index.FacetError
 	switch {
 	case errors.As(err, &le):
 		return problem{status: le.status, Error: le.msg, retryAfter: le.retryAfter}
@@ -61,6 +63,10 @@ func classify(err error) problem {
 		return problem{status: http.StatusForbidden, Error: errForbidden.Error()}
 	case errors.Is(err, errNoCapture):
 		return problem{status: http.StatusNotFound, Error: errNoCapture.Error()}
+	case errors.As(err, &ce):
+		return problem{status: http.StatusBadRequest, Error: ce.Error(), Param: "after"}
+	case errors.As(err, &fe):
+		return problem{status: http.StatusBadRequest, Error: fe.Error(), Param: "facets"}
 	case errors.Is(err, ErrNotFound):
 		return problem{status: http.StatusNotFound, Error: "article not found"}
 	case errors.Is(err, errNoRoute):
