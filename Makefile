@@ -10,7 +10,7 @@ DATA   ?= data
 INDEX  ?= index
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build demo run test lint bench bench-search extract-bench clean fuzz
+.PHONY: all build demo run test lint bench bench-search extract-bench clean fuzz soak
 
 all: build
 
@@ -34,6 +34,13 @@ test:
 FUZZTIME ?= 10s
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+# A long run of the random crash trials (e2e/crash_test.go; make test runs
+# 20). SOAK_SEED replays a failed schedule.
+SOAK_TRIALS ?= 500
+SOAK_SEED   ?= 0
+soak:
+	RIVERSIDE_CRASH_TRIALS=$(SOAK_TRIALS) RIVERSIDE_CRASH_SEED=$(SOAK_SEED) $(GO) test -count=1 -timeout 3h -v -run '^TestCrashTrials$$' ./e2e
 
 lint:
 	$(GO) vet ./...

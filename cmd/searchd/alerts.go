@@ -149,6 +149,15 @@ func (a *alerts) matchBatch(ctx context.Context, batch []news.Article, qs []news
 	return hits, errs, nil
 }
 
+// storeErr maps the store's errors that the web package tells apart:
+// "no such subscription" (a 404) and a full disk (a 503).
+func storeErr(err error) error {
+	if store.IsDiskFull(err) {
+		return fmt.Errorf("%w: %w", web.ErrStorageFull, err)
+	}
+	return notFound(err)
+}
+
 // notFound maps the store's "no such subscription" to the web's.
 func notFound(err error) error {
 	if errors.Is(err, store.ErrSubscriptionNotFound) {
@@ -158,7 +167,7 @@ func notFound(err error) error {
 }
 
 func (a *alerts) CreateSubscription(ctx context.Context, sub *news.Subscription) error {
-	return a.st.CreateSubscription(ctx, sub)
+	return storeErr(a.st.CreateSubscription(ctx, sub))
 }
 
 func (a *alerts) Subscriptions(ctx context.Context) ([]news.Subscription, error) {
@@ -171,7 +180,7 @@ func (a *alerts) Subscription(ctx context.Context, id string) (*news.Subscriptio
 }
 
 func (a *alerts) DeleteSubscription(ctx context.Context, id string) error {
-	return notFound(a.st.DeleteSubscription(ctx, id))
+	return storeErr(a.st.DeleteSubscription(ctx, id))
 }
 
 func (a *alerts) Matches(ctx context.Context, sub string, limit int) ([]news.Match, error) {
@@ -192,7 +201,7 @@ func (a *alerts) DeliveryStates(ctx context.Context) (map[string]map[string]int,
 
 func (a *alerts) Redeliver(ctx context.Context, sub, delivery string) error {
 	if err := a.st.Redeliver(ctx, sub, delivery, time.Now()); err != nil {
-		return notFound(err)
+		return storeErr(err)
 	}
 	a.deliverer.Wake()
 	return nil

@@ -57,6 +57,9 @@ type config struct {
 	logFormat string
 	limits    web.Limits
 	alerts    alertConfig // alerts.go
+
+	// indexMinFree is the free space indexing needs (index.SetMinFree).
+	indexMinFree int64
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -71,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
 	limitFlags(fs, &c.limits)
 	c.alerts.flags(fs)
+	fs.Int64Var(&c.indexMinFree, "index-min-free", index.DefaultMinFree, "free `bytes` the index's disk must keep; below it indexing pauses until there is room (0: no check)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -137,6 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		st.Close()
 		return err
 	}
+	idx.SetMinFree(c.indexMinFree)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		idx.Close()

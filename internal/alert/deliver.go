@@ -169,7 +169,14 @@ func Body(sub, delivery string, ms []news.Match) ([]byte, error) {
 	for _, m := range ms {
 		pub := ""
 		if !m.Published.IsZero() {
-			pub = m.Published.Format(time.RFC3339)
+			t := m.Published
+			// RFC 3339 offsets are whole minutes; Shanghai's local mean
+			// time (before 1901, +08:05:43) is not, and would shift the
+			// date by 43 s: such a date goes out in UTC.
+			if _, off := t.Zone(); off%60 != 0 {
+				t = t.UTC()
+			}
+			pub = t.Format(time.RFC3339)
 		}
 		p.Articles = append(p.Articles, PayloadArticle{ID: m.ArticleID, URL: m.URL, Title: m.Title, Published: pub,
 			Source: m.Source, District: m.District, Lang: m.Lang, Snippet: m.Snippet})

@@ -24,7 +24,8 @@ func (x *Index) IDs(ctx context.Context, q news.Query) (map[string]struct{}, err
 	return x.ids(ctx, q, idPage)
 }
 
-func (x *Index) ids(ctx context.Context, q news.Query, pageSize int) (map[string]struct{}, error) {
+func (x *Index) ids(ctx context.Context, q news.Query, pageSize int) (_ map[string]struct{}, err error) {
+	defer contain("search ids", &err)
 	q.Sort, q.Page, q.Size = "", 1, 1
 	req, err := x.request(q)
 	if err != nil {

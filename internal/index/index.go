@@ -54,6 +54,8 @@ type Index struct {
 	meta             *metaCache
 	stopWarm, warmed chan struct{}
 	stopOnce         sync.Once
+	// minFree is the free space Apply needs (diskspace.go).
+	minFree minFreeBytes
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -184,6 +186,9 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 		}
 	}
 	batch.SetInternal([]byte(seqKey), []byte(strconv.FormatInt(maxSeq, 10)))
+	if err := x.roomToWrite(); err != nil {
+		return err
+	}
 	if err := x.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("index batch up to seq %d: %w", maxSeq, err)
 	}

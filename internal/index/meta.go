@@ -243,7 +243,9 @@ func (x *Index) warm(stop <-chan struct{}) {
 }
 
 // warmOnce reads the metadata of the current snapshot's new segments.
-func (x *Index) warmOnce() error {
+func (x *Index) warmOnce() (err error) {
+	// A panic here would end searchd: see contain.
+	defer contain("warm", &err)
 	r, err := x.bleve.Advanced()
 	if err != nil {
 		return err

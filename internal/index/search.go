@@ -53,7 +53,8 @@ const checkDoneEvery = 1024
 // keeps the page's hits, by score and date looked up in memory (see
 // metaCache). The second reads the stored fields and positions of the
 // page's hits only, for the snippets.
-func (x *Index) Search(ctx context.Context, q news.Query) (*news.Result, error) {
+func (x *Index) Search(ctx context.Context, q news.Query) (_ *news.Result, err error) {
+	defer contain("search", &err)
 	start := time.Now()
 	plan, err := x.plan(q)
 	if err != nil {

@@ -61,7 +61,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return s, nil
 		}
 		if attempt == openAttempts || !strings.Contains(err.Error(), "SQLITE_BUSY") {
-			return nil, fmt.Errorf("store: open %s: %w", path, err)
+			return nil, fmt.Errorf("store: open %s: %w", path, diskFull(path, err))
 		}
 		select {
 		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):

@@ -73,6 +73,10 @@ func classify(err error) problem {
 		return problem{status: http.StatusNotFound, Error: "no such page"}
 	case errors.Is(err, errMethod):
 		return problem{status: http.StatusMethodNotAllowed, Error: "method not allowed; use GET"}
+	case errors.Is(err, ErrStorageFull):
+		return problem{status: http.StatusServiceUnavailable, Error: "the server cannot save this right now: its disk is full; try again later", retryAfter: time.Minute}
+	case errors.Is(err, index.ErrUnavailable):
+		return problem{status: http.StatusServiceUnavailable, Error: "the index cannot serve searches right now (is its disk full?); try again shortly", retryAfter: 5 * time.Second}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return problem{status: http.StatusServiceUnavailable, Error: "request cancelled or timed out"}
 	}

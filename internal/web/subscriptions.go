@@ -53,6 +53,9 @@ var (
 	// ErrInvalid marks a request that can't be served as asked; its
 	// message is shown to the client.
 	ErrInvalid = errors.New("invalid request")
+	// ErrStorageFull marks a write the store refused for want of disk
+	// space: a 503 with Retry-After, nothing changed.
+	ErrStorageFull = errors.New("storage full")
 )
 
 // invalid is a 400 naming the faulty parameter.
