@@ -132,16 +132,7 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 	var links []crawl.Link
 	seen := map[string]bool{}
 	for _, d := range src.Discovery {
-		found, err := dc.Discover(ctx, d)
-		switch {
-		case crawl.Skipped(err):
-			in.logger().Info("discovery skipped", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
-			st.Skipped++
-		case err != nil:
-			in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
-			fail(err)
-		}
-		for _, l := range found {
+		for _, l := range in.discover(ctx, dc, src, d, &st, fail) {
 			if !seen[l.URL] {
 				seen[l.URL] = true
 				links = append(links, l)
@@ -428,4 +419,20 @@ func listDate(s string) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// discover runs one discovery entry of src and returns the links it
+// found. A skipped entry (robots.txt, say) is counted; a failed one is
+// reported to fail. Either is logged.
+func (in *Ingester) discover(ctx context.Context, dc *crawl.Discoverer, src news.Source, d news.Discovery, st *Stats, fail func(error)) []crawl.Link {
+	found, err := dc.Discover(ctx, d)
+	switch {
+	case crawl.Skipped(err):
+		in.logger().Info("discovery skipped", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
+		st.Skipped++
+	case err != nil:
+		in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
+		fail(err)
+	}
+	return found
 }

@@ -138,16 +138,7 @@ func (in *Ingester) handle(ctx context.Context, sess *crawl.Session, dc *crawl.D
 		if d.Kind == news.KindHTMLList {
 			return in.listPage(ctx, dc, src, pass, listPage{D: *t.Discovery, URL: d.URL}, st, fail)
 		}
-		found, err := dc.Discover(ctx, d)
-		switch {
-		case crawl.Skipped(err):
-			in.logger().Info("discovery skipped", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
-			st.Skipped++
-		case err != nil:
-			in.logger().Warn("discovery failed", "source", src.ID, "kind", d.Kind, "url", d.URL, "err", err)
-			fail(err)
-		}
-		return in.addLinks(ctx, pass, found, st)
+		return in.addLinks(ctx, pass, in.discover(ctx, dc, src, d, st, fail), st)
 	}
 	fail(errors.New("frontier: item names no discovery entry of the source and no link"))
 	return nil
