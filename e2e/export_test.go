@@ -364,11 +364,11 @@ func TestExport(t *testing.T) {
 		b, _ := os.ReadFile(csvOut)
 		var m export.Manifest
 		mb, _ := os.ReadFile(csvOut + ".manifest.json")
-		if err := json.Unmarshal(mb, &m); err != nil || m.SHA256 != sha256Hex(b) || m.Versions != stats.Versions {
+		if err := json.Unmarshal(mb, &m); err != nil || m.SHA256 != sha256Hex(b) || m.Articles != stats.Articles {
 			t.Errorf("csv manifest %+v (%v): file sha256 %s", m, err, sha256Hex(b))
 		}
-		if ex := readExport(t, export.CSV, bytes.TrimPrefix(b, []byte("\uFEFF"))); ex.versions != stats.Versions {
-			t.Errorf("csv: %d rows, want %d", ex.versions, stats.Versions)
+		if ex := readExport(t, export.CSV, bytes.TrimPrefix(b, []byte("\uFEFF"))); ex.versions != stats.Articles {
+			t.Errorf("csv: %d rows, want one per article, %d", ex.versions, stats.Articles)
 		}
 		warcOut := filepath.Join(dir, "all.warc.gz")
 		if msg, err := runSearchd(t, "export", "-data", data, "-format", "warc", "-o", warcOut); err != nil {

@@ -260,7 +260,14 @@ func Write(ctx context.Context, out io.Writer, src VersionSource, sel news.Selec
 	default:
 		return nil, fmt.Errorf("export: unknown format %q", opts.Format)
 	}
-	err := src.Versions(ctx, sel, func(a *news.Article, dups []string) error {
+	// A spreadsheet wants one row per article: CSV takes the newest
+	// version of each (within the selection) where the source can give
+	// it; the other formats carry every version.
+	each := src.Versions
+	if ls, ok := src.(LatestSource); ok && opts.Format == CSV {
+		each = ls.Latest
+	}
+	err := each(ctx, sel, func(a *news.Article, dups []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

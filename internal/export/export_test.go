@@ -244,8 +244,21 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != c.n+1 {
-		t.Fatalf("%d rows, want header + %d", len(rows), c.n)
+	// One row per article, its newest version: article 0 has two.
+	if len(rows) != 12+1 || m.Articles != 12 || m.Versions != 12 {
+		t.Fatalf("%d rows (manifest %+v), want header + 12 articles", len(rows), m)
+	}
+	seen := false
+	for _, row := range rows[1:] {
+		if row[1] == news.ArticleID("https://www.hhtz.gov.cn/art/2025/3/1/art_1_0.html?b=2&a=1") {
+			seen = true
+			if row[2] != "2" {
+				t.Errorf("article 0 exported as version %s, want its newest, 2", row[2])
+			}
+		}
+	}
+	if !seen {
+		t.Error("article 0 missing")
 	}
 	titles := 0
 	for _, row := range rows[1:] {
