@@ -237,4 +237,3 @@ func TestPages(t *testing.T) {
 		t.Errorf("got %+v %v %v, want %+v", got, ok, err, p)
 	}
 }
-
