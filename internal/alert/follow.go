@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"riverside/internal/news"
@@ -47,8 +48,9 @@ type Follower struct {
 	Busy    func(ctx context.Context) bool
 	MaxHold time.Duration
 	// Now defaults to time.Now.
-	Now  func() time.Time
-	wake chan struct{}
+	Now      func() time.Time
+	wake     chan struct{}
+	wakeOnce sync.Once
 }
 
 // Wake makes a waiting Run look at the log now. It never blocks; the
@@ -62,10 +64,10 @@ func (f *Follower) Wake() {
 	}
 }
 
+// init makes the wake channel once: Wake (the indexer's goroutine) and
+// Run may be the first to need it.
 func (f *Follower) init() {
-	if f.wake == nil {
-		f.wake = make(chan struct{}, 1)
-	}
+	f.wakeOnce.Do(func() { f.wake = make(chan struct{}, 1) })
 }
 
 // Run follows the log until ctx is done. Errors are logged and retried
