@@ -75,7 +75,7 @@ func TestMirrorFaults(t *testing.T) {
 		"/faults/art/truncated.html":      4,
 		"/faults/art/hang.html":           4,
 		"/faults/art/huge.html":           1, // too big is not transient
-		"/faults/art/loop.html":           5, // ten redirects between two paths
+		"/faults/art/loop.html":           6, // ten redirects followed between two paths (11 requests)
 		"/faults/art/gone.html":           1,
 		"/faults/art/1003.html":           1, // one URL whatever the tracking parameters
 		"/faults/private/art/secret.html": 0,
