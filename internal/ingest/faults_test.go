@@ -100,6 +100,9 @@ func TestMirrorFaults(t *testing.T) {
 		if got.New != want || got.Failed != 0 {
 			t.Errorf("%s: got %+v, want %d new, none failed", id, got, want)
 		}
+		if id == "mirror-faults-calendar" && got.Traps == 0 {
+			t.Errorf("calendar: got %+v, want the trap counted (shown in the pass summary)", got)
+		}
 	}
 	if n := m.CalendarPages(); n < 2 || n > 15 {
 		t.Errorf("calendar trap: %d pages walked, want the months up to next year only", n)

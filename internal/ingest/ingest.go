@@ -43,6 +43,11 @@ type Stats struct {
 	Filtered   int // outside the districts (require terms)
 	Skipped    int // not fetched: robots.txt or allowed hosts forbid it
 	Traps      int // list links left alone as crawler traps
+	// Capped counts the article links left for a later pass once the
+	// source's max_articles requests were made.
+	Capped int
+	// requested counts the article requests made, against max_articles.
+	requested int
 	// ListsUnchanged counts the list pages answered 304 to a conditional
 	// GET (read again from the store).
 	ListsUnchanged int
@@ -191,6 +196,11 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 	if !answered {
 		validators = crawl.Validators{}
 	}
+	if src.MaxArticles > 0 && st.requested >= src.MaxArticles {
+		st.Capped++
+		return
+	}
+	st.requested++
 	resp, err := sess.GetIf(ctx, l.URL, validators)
 	if crawl.Skipped(err) {
 		in.logger().Debug("fetch skipped", "source", src.ID, "url", l.URL, "err", err)
@@ -366,7 +376,7 @@ func (in *Ingester) record(src news.Source, st Stats) {
 		SourceID: src.ID, Name: src.Name, District: src.District, Finished: in.now(), OK: st.OK(),
 		Stats: map[string]int{"discovered": st.Discovered, "known": st.Known, "fetched": st.Fetched, "new": st.New,
 			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "skipped": st.Skipped, "traps": st.Traps, "failed": st.Failed,
-			"lists_unchanged": st.ListsUnchanged},
+			"lists_unchanged": st.ListsUnchanged, "capped": st.Capped},
 	}
 	for kind, n := range st.Errors {
 		p.Stats["error_"+kind] = n

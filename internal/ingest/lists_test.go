@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"riverside/internal/crawl"
 	"riverside/internal/mirror"
@@ -81,5 +82,68 @@ func TestListsConditional(t *testing.T) {
 	}
 	if s := third["mirror-stdaily"]; s.New != 0 || s.ListsUnchanged != second["mirror-stdaily"].ListsUnchanged {
 		t.Errorf("the other source after publishing: %+v, want it unchanged", s)
+	}
+}
+
+// TestMaxArticles: a pass requests at most max_articles article pages;
+// the links past the limit are counted as capped and fetched by the
+// following passes, the known ones costing nothing.
+func TestMaxArticles(t *testing.T) {
+	m, err := mirror.New(mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src news.Source
+	for _, s := range cfg.Sources {
+		if s.ID == "mirror-ehangzhou" {
+			src = s
+		}
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
+	const limit = 1
+	src.MaxArticles = limit
+	total := 0
+	for pass := 1; ; pass++ {
+		got := in.Pass(ctx, src)
+		if got.Err != nil {
+			t.Fatal(got.Err)
+		}
+		if got.Fetched > limit {
+			t.Fatalf("pass %d: %d articles fetched, want at most %d", pass, got.Fetched, limit)
+		}
+		if got.Capped != max(got.Discovered-total-limit, 0) {
+			t.Errorf("pass %d: %d capped, want %d (%d discovered, %d known before)", pass, got.Capped, max(got.Discovered-total-limit, 0), got.Discovered, total)
+		}
+		total += got.New
+		if got.Capped == 0 {
+			if total != got.Discovered || pass < 2 {
+				t.Errorf("after %d passes: %d stored of %d discovered; want all, over more than one pass", pass, total, got.Discovered)
+			}
+			break
+		}
+		if pass > 50 {
+			t.Fatal("the backlog is never worked through")
+		}
+	}
+	health, err := st.Sources(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range health {
+		if _, ok := h.LastPass["capped"]; h.ID == src.ID && !ok {
+			t.Errorf("the pass record has no capped counter: %v", h.LastPass)
+		}
 	}
 }
