@@ -150,6 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	reg := metrics.New(st, idx, logger)
 	reg.WatchLag(st, idx, logger)
+	reg.WatchAlerts(st, logger)
 	al := newAlerts(c.alerts, c.batch, c.poll, st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
