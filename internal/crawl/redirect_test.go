@@ -113,3 +113,36 @@ func TestRedirectMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestRobotsRedirectedAway: a robots.txt that redirects to another host
+// is read there (RFC 9309 §2.3.1.2) and its rules hold for the host that
+// redirected.
+func TestRobotsRedirectedAway(t *testing.T) {
+	away := newCountingSite(t, map[string]func(http.ResponseWriter, *http.Request, int){
+		"/shared-robots.txt": func(w http.ResponseWriter, r *http.Request, n int) {
+			fmt.Fprint(w, "User-agent: *\nDisallow: /x\n")
+		},
+	})
+	home := newCountingSite(t, map[string]func(http.ResponseWriter, *http.Request, int){
+		"/robots.txt": func(w http.ResponseWriter, r *http.Request, n int) {
+			http.Redirect(w, r, away.srv.URL+"/shared-robots.txt", http.StatusMovedPermanently)
+		},
+	})
+	ctx := context.Background()
+	s, err := NewSession(ctx, quick(Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, home.srv.URL+"/x"); !errors.Is(err, ErrDisallowed) {
+		t.Errorf("a path the redirected robots.txt disallows: got %v, want ErrDisallowed", err)
+	}
+	if _, err := s.Get(ctx, home.srv.URL+"/y"); err != nil {
+		t.Errorf("a path it allows: %v", err)
+	}
+	if n := home.count("/x"); n != 0 {
+		t.Errorf("the disallowed page was fetched %d times", n)
+	}
+	if n := away.count("/shared-robots.txt"); n != 1 {
+		t.Errorf("the redirected robots.txt read %d times, want 1", n)
+	}
+}
