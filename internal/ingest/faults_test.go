@@ -67,6 +67,9 @@ func TestMirrorFaults(t *testing.T) {
 	if got.New != 18 || got.Failed != 6 || got.Skipped != 1 || got.Discovered != 25 {
 		t.Errorf("faults pass: got %+v, want 25 discovered, 18 new, 6 failed (500, hang, truncated, loop, huge, soft 404), 1 skipped", got)
 	}
+	if got.Errors["too_many_redirects"] != 1 {
+		t.Errorf("faults pass: errors by kind %v, want the redirect loop as too_many_redirects", got.Errors)
+	}
 	for path, want := range map[string]int{
 		"/faults/art/limited.html":        2, // 429, then the page
 		"/faults/art/busy.html":           2, // 503 with an HTTP date, then the page
