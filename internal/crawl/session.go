@@ -41,7 +41,8 @@ const (
 	DefaultRetries     = 3
 	DefaultRetryBase   = time.Second
 	DefaultMaxWait     = 2 * time.Minute
-	// DefaultMaxRedirects is what browsers and net/http allow (10 hops).
+	// DefaultMaxRedirects bounds a redirect chain: 10 redirects followed,
+	// 11 requests (net/http refuses the tenth redirect; Chromium allows 20).
 	DefaultMaxRedirects = 10
 	// maxHostDelay bounds the delay a host's 429s and 503s can push us to.
 	maxHostDelay = time.Minute
