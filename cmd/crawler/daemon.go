@@ -66,6 +66,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		s := in.Pass(ctx, src)
 		logger.Info("pass done", "source", src.ID, "discovered", s.Discovered, "fetched", s.Fetched,
 			"new", s.New, "updated", s.Updated, "unchanged", s.Unchanged, "duplicate", s.Duplicate, "skipped", s.Skipped, "failed", s.Failed,
+			"traps", s.Traps, "lists_unchanged", s.ListsUnchanged, "capped", s.Capped,
 			"elapsed", s.Elapsed.String(), "err", s.Err)
 	}
 

@@ -167,11 +167,15 @@ func passAll(ctx context.Context, in *ingest.Ingester, srcs []news.Source, paral
 
 func printSummary(w io.Writer, results []ingest.Stats) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source\tdiscovered\tknown\tfetched\tnew\tupdated\tunchanged\tduplicate\tfiltered\tfailed\tskipped\ttime\t")
+	// traps: links left alone as crawler traps; lists304: list pages
+	// unchanged since the last pass; capped: links left for the next pass
+	// past max_articles.
+	fmt.Fprintln(tw, "source\tdiscovered\tknown\tfetched\tnew\tupdated\tunchanged\tduplicate\tfiltered\tfailed\tskipped\ttraps\tlists304\tcapped\ttime\t")
 	var tot ingest.Stats
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Source, r.Discovered, r.Known, r.Fetched,
-			r.New, r.Updated, r.Unchanged, r.Duplicate, r.Filtered, r.Failed, r.Skipped, r.Elapsed.Round(10*time.Millisecond))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Source, r.Discovered, r.Known, r.Fetched,
+			r.New, r.Updated, r.Unchanged, r.Duplicate, r.Filtered, r.Failed, r.Skipped, r.Traps, r.ListsUnchanged, r.Capped,
+			r.Elapsed.Round(10*time.Millisecond))
 		tot.Discovered += r.Discovered
 		tot.Known += r.Known
 		tot.Fetched += r.Fetched
@@ -182,9 +186,12 @@ func printSummary(w io.Writer, results []ingest.Stats) {
 		tot.Filtered += r.Filtered
 		tot.Failed += r.Failed
 		tot.Skipped += r.Skipped
+		tot.Traps += r.Traps
+		tot.ListsUnchanged += r.ListsUnchanged
+		tot.Capped += r.Capped
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", tot.Discovered, tot.Known, tot.Fetched,
-		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed, tot.Skipped)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\t\n", tot.Discovered, tot.Known, tot.Fetched,
+		tot.New, tot.Updated, tot.Unchanged, tot.Duplicate, tot.Filtered, tot.Failed, tot.Skipped, tot.Traps, tot.ListsUnchanged, tot.Capped)
 	tw.Flush()
 	for _, r := range results {
 		if r.Shared {

@@ -150,6 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	reg := metrics.New(st, idx, logger)
 	reg.WatchLag(st, idx, logger)
+	reg.WatchAlerts(st, logger)
 	al := newAlerts(c.alerts, c.batch, c.poll, st, idx, logger)
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
@@ -178,6 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ErrorLog:          slog.NewLogLogger(h, slog.LevelWarn),
 	}
 
+	drained := newDrain(srv)
 	srv.RegisterOnShutdown(al.closeStreams)
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
@@ -205,10 +207,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	// Ordered shutdown: stop taking requests and finish those in flight,
 	// stop indexing, then close the index and last the store.
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	if err := drained.shutdown(ctx, srv, logger); err != nil {
+		errs = append(errs, err)
 	}
 	stopFollow()
 	if !followDone {

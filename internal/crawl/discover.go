@@ -32,6 +32,59 @@ type Discoverer struct {
 	Now func() time.Time
 	// Traps counts the links left alone as crawler traps (Trap).
 	Traps int
+	// Lists, when set, keeps the last full answer of every list page
+	// (html-list pages, feeds, sitemaps, datastore columns): a list is
+	// then revisited with a conditional GET, and an unchanged one (304)
+	// is read again from what Lists kept.
+	Lists ListMemory
+	// ListsUnchanged counts the list pages answered 304.
+	ListsUnchanged int
+}
+
+// ListMemory keeps list pages between passes (see Discoverer.Lists).
+type ListMemory interface {
+	// Recall returns the last full answer kept for url (its URL the
+	// final one, its Header holding Content-Type, ETag and
+	// Last-Modified); ok is false when none was kept.
+	Recall(ctx context.Context, url string) (resp *Response, ok bool, err error)
+	// Remember keeps the full answer to url.
+	Remember(ctx context.Context, url string, resp *Response) error
+}
+
+// getList fetches a list page, conditionally when Lists holds its last
+// answer with validators. An unchanged page (304) is handed back as it
+// was kept, so the pass goes on with its links: they are the articles
+// already known, which the caller skips or revisits as due, and its next
+// page, itself asked for conditionally.
+func (dc *Discoverer) getList(ctx context.Context, u string) (*Response, error) {
+	if dc.Lists == nil {
+		return dc.Session.Get(ctx, u)
+	}
+	prev, ok, err := dc.Lists.Recall(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	var v Validators
+	if ok {
+		v = Validators{ETag: prev.Header.Get("ETag"), LastModified: prev.Header.Get("Last-Modified")}
+	}
+	resp, err := dc.Session.GetIf(ctx, u, v)
+	if err != nil {
+		return nil, err
+	}
+	if resp.NotModified() {
+		if !ok {
+			return nil, fmt.Errorf("GET %s: HTTP 304 to an unconditional request", u)
+		}
+		dc.ListsUnchanged++
+		return prev, nil
+	}
+	if resp.Header.Get("ETag") != "" || resp.Header.Get("Last-Modified") != "" {
+		if err := dc.Lists.Remember(ctx, u, resp); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
 }
 
 func (dc *Discoverer) now() time.Time {
@@ -97,7 +150,7 @@ func decoded(resp *Response) (string, *url.URL, error) {
 
 // fetchText gets u and returns its decoded text and final URL.
 func (dc *Discoverer) fetchText(ctx context.Context, u string) (string, *url.URL, error) {
-	resp, err := dc.Session.Get(ctx, u)
+	resp, err := dc.getList(ctx, u)
 	if err != nil {
 		return "", nil, err
 	}
@@ -151,7 +204,7 @@ func (dc *Discoverer) ListPage(ctx context.Context, d news.Discovery, u string) 
 // listPage reads one list page: all its links, unfiltered, and the next
 // page's URL.
 func (dc *Discoverer) listPage(ctx context.Context, d news.Discovery, u string) ([]Link, string, error) {
-	resp, err := dc.Session.Get(ctx, u)
+	resp, err := dc.getList(ctx, u)
 	if err != nil {
 		return nil, "", err
 	}
@@ -247,7 +300,7 @@ func (dc *Discoverer) readSitemap(ctx context.Context, u string) ([]Link, []stri
 		URLs     []loc `xml:"url"`
 		Sitemaps []loc `xml:"sitemap"`
 	}
-	resp, err := dc.Session.Get(ctx, u)
+	resp, err := dc.getList(ctx, u)
 	if err != nil {
 		return nil, nil, err
 	}

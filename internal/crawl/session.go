@@ -41,6 +41,9 @@ const (
 	DefaultRetries     = 3
 	DefaultRetryBase   = time.Second
 	DefaultMaxWait     = 2 * time.Minute
+	// DefaultMaxRedirects bounds a redirect chain: 10 redirects followed,
+	// 11 requests (net/http refuses the tenth redirect; Chromium allows 20).
+	DefaultMaxRedirects = 10
 	// maxHostDelay bounds the delay a host's 429s and 503s can push us to.
 	maxHostDelay = time.Minute
 )
@@ -97,6 +100,9 @@ type Options struct {
 	// MaxWait bounds one wait before a retry: a Retry-After asking for
 	// more gives up at once (default 2 min).
 	MaxWait time.Duration
+	// MaxRedirects bounds the redirects followed for one request, across
+	// hosts (default 10; a longer chain fails as a StatusError 3xx).
+	MaxRedirects int
 	// Gate, when set, is shared by the sessions of a process so that each
 	// host gets one request at a time whatever the number of sources on it.
 	Gate *HostGate
@@ -187,6 +193,11 @@ type Session struct {
 	hosts map[string]*hostState
 	// retries counts the retries made, for tests and logs.
 	retries int
+	// redirects counts the redirects followed so far for the request
+	// under way (do), across hosts; the redirect policy reads it.
+	redirects int
+	// robotsFetch is set while robots.txt is read.
+	robotsFetch bool
 }
 
 // hostState is what a session knows of one host.
@@ -203,6 +214,10 @@ type result struct {
 	// last is the last response the transport read: the final one,
 	// after any redirects.
 	last *Response
+	// hop is where a redirect to another host points: colly does not
+	// follow it, the session does (do), once that host's robots.txt has
+	// been read and its turn has come.
+	hop *url.URL
 }
 
 // rawTransport makes each request through the wire transport, which
@@ -269,6 +284,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = DefaultMaxWait
 	}
+	if opts.MaxRedirects <= 0 {
+		opts.MaxRedirects = DefaultMaxRedirects
+	}
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	// colly reads COLLY_* environment variables in NewCollector; set every
 	// field it may have taken from there so the process environment cannot
@@ -297,6 +315,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	// GBK served as "gbk"); the transport keeps the bytes as sent.
 	c.WithTransport(&rawTransport{s: s, record: opts.Record, allow: opts.Allow, wire: &wireTransport{
 		dialer: &net.Dialer{Timeout: opts.Timeout, KeepAlive: -1}, maxBody: opts.MaxBodySize}})
+	c.SetRedirectHandler(s.redirectPolicy)
 	c.OnResponse(func(r *colly.Response) {
 		s.cur.resp = s.cur.last
 	})
@@ -372,19 +391,80 @@ func (s *Session) do(ctx context.Context, method, u string, body []byte, hdr htt
 	if err != nil || pu.Host == "" {
 		return nil, fmt.Errorf("%s %s: bad URL", method, u)
 	}
-	if s.opts.Allow != nil && !s.opts.Allow(pu) {
-		return nil, fmt.Errorf("%s %s: %w", method, u, ErrNotAllowed)
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	h := s.host(ctx, pu)
-	if h.err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, u, h.err)
+	s.redirects = 0
+	for {
+		if s.opts.Allow != nil && !s.opts.Allow(pu) {
+			return nil, fmt.Errorf("%s %s: %w", method, u, ErrNotAllowed)
+		}
+		h := s.host(ctx, pu)
+		if h.err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, u, h.err)
+		}
+		if h.robots != nil && !h.robots.Test(pu.RequestURI()) {
+			return nil, fmt.Errorf("%s %s: %w", method, u, ErrDisallowed)
+		}
+		resp, err := s.retry(ctx, h, method, u, body, hdr)
+		var hop *hopError
+		if !errors.As(err, &hop) {
+			return resp, err
+		}
+		// A redirect to another host: that host is asked for its
+		// robots.txt and paced as itself before the redirect is followed
+		// (RFC 9309 §2.3: the rules of the host the URL is on).
+		s.redirects++
+		if s.redirects > s.opts.MaxRedirects {
+			return nil, &StatusError{URL: hop.from.URL, Status: hop.from.Status}
+		}
+		method, body, hdr = redirectMethod(method, hop.from.Status, body, hdr)
+		pu = hop.to
+		u = pu.String()
 	}
-	if h.robots != nil && !h.robots.Test(pu.RequestURI()) {
-		return nil, fmt.Errorf("%s %s: %w", method, u, ErrDisallowed)
+}
+
+// hopError stops a redirect chain where it leaves the host (see
+// redirectPolicy): do follows it.
+type hopError struct {
+	from *Response // the redirect
+	to   *url.URL
+}
+
+func (e *hopError) Error() string {
+	return fmt.Sprintf("GET %s: HTTP %d: redirect to %s", e.from.URL, e.from.Status, e.to)
+}
+
+// redirectPolicy is colly's redirect handler. It bounds the chain
+// (Options.MaxRedirects), holds a redirect on the same host to that
+// host's robots.txt, and stops one to another host, which do follows
+// once that host's robots.txt has been read. It runs inside a request,
+// with s.mu held.
+func (s *Session) redirectPolicy(req *http.Request, via []*http.Request) error {
+	if s.redirects+len(via) > s.opts.MaxRedirects {
+		return http.ErrUseLastResponse // reported as "too many redirects"
 	}
-	return s.retry(ctx, h, method, u, body, hdr)
+	if prev := via[len(via)-1]; req.URL.Host != prev.URL.Host && !s.robotsFetch {
+		if s.cur != nil {
+			s.cur.hop = req.URL
+		}
+		return http.ErrUseLastResponse
+	}
+	if h := s.hosts[req.URL.Host]; h != nil && h.robots != nil && !h.robots.Test(req.URL.RequestURI()) {
+		return fmt.Errorf("redirect to %s: %w", req.URL, ErrDisallowed)
+	}
+	return nil
+}
+
+// redirectMethod is the request a redirect asks for (RFC 9110 §15.4):
+// 307 and 308 repeat it; the others turn a POST into a GET without body,
+// as browsers do.
+func redirectMethod(method string, status int, body []byte, hdr http.Header) (string, []byte, http.Header) {
+	if status == http.StatusTemporaryRedirect || status == http.StatusPermanentRedirect || method == http.MethodGet || method == http.MethodHead {
+		return method, body, hdr
+	}
+	hdr = hdr.Clone()
+	hdr.Del("Content-Type")
+	return http.MethodGet, nil, hdr
 }
 
 // host returns the session's state for the host of u, reading its
@@ -399,7 +479,12 @@ func (s *Session) host(ctx context.Context, u *url.URL) *hostState {
 		return h
 	}
 	robotsURL := u.Scheme + "://" + u.Host + "/robots.txt"
+	// robots.txt itself follows its redirects to other hosts at once
+	// (RFC 9309 §2.3.1.2), in a chain of its own.
+	saved := s.redirects
+	s.redirects, s.robotsFetch = 0, true
 	resp, err := s.retry(ctx, h, http.MethodGet, robotsURL, nil, nil)
+	s.redirects, s.robotsFetch = saved, false
 	status := 0
 	var text []byte
 	var se *StatusError
@@ -564,6 +649,9 @@ func (s *Session) once(ctx context.Context, method, u string, body []byte, hdr h
 	}
 	if res.resp != nil && res.resp.NotModified() {
 		return res.resp, nil
+	}
+	if res.hop != nil && res.last != nil {
+		return nil, &hopError{from: res.last, to: res.hop}
 	}
 	if err != nil {
 		var se *StatusError

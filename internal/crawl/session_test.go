@@ -181,7 +181,7 @@ func TestRetries(t *testing.T) {
 		{"/slow", false, 4, nil},
 		{"/huge", false, 1, func(err error) bool { return errors.Is(err, ErrTooLarge) }},
 		{"/huge-chunked", false, 1, func(err error) bool { return errors.Is(err, ErrTooLarge) }},
-		{"/loop-a", false, 5, func(err error) bool { var se *StatusError; return errors.As(err, &se) && se.Status == 302 }},
+		{"/loop-a", false, 6, func(err error) bool { var se *StatusError; return errors.As(err, &se) && se.Status == 302 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -25,8 +25,13 @@ func errorKind(err error) string {
 	case errors.Is(err, crawl.ErrEmptyBody):
 		return "empty_body"
 	case errors.As(err, &se):
-		if se.Status >= 500 {
+		switch {
+		case se.Status >= 500:
 			return "http_5xx"
+		case se.Status < 400:
+			// A redirect answered last: the chain went past the limit
+			// (crawl.Options.MaxRedirects).
+			return "too_many_redirects"
 		}
 		return "http_4xx"
 	case errors.Is(err, context.DeadlineExceeded):

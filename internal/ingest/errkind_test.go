@@ -20,6 +20,7 @@ func TestErrorKind(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", extract.ErrNotHTML), "extract"},
 		{fmt.Errorf("GET x: %w", &crawl.StatusError{URL: "x", Status: 503}), "http_5xx"},
 		{&crawl.StatusError{URL: "x", Status: 404}, "http_4xx"},
+		{&crawl.StatusError{URL: "x", Status: 302}, "too_many_redirects"},
 		{fmt.Errorf("GET x: %w", crawl.ErrTooLarge), "too_large"},
 		{fmt.Errorf("GET x: %w", crawl.ErrRobotsUnavailable), "robots_unavailable"},
 		{fmt.Errorf("GET x: %w", context.DeadlineExceeded), "timeout"},

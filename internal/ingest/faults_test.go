@@ -67,6 +67,9 @@ func TestMirrorFaults(t *testing.T) {
 	if got.New != 18 || got.Failed != 6 || got.Skipped != 1 || got.Discovered != 25 {
 		t.Errorf("faults pass: got %+v, want 25 discovered, 18 new, 6 failed (500, hang, truncated, loop, huge, soft 404), 1 skipped", got)
 	}
+	if got.Errors["too_many_redirects"] != 1 {
+		t.Errorf("faults pass: errors by kind %v, want the redirect loop as too_many_redirects", got.Errors)
+	}
 	for path, want := range map[string]int{
 		"/faults/art/limited.html":        2, // 429, then the page
 		"/faults/art/busy.html":           2, // 503 with an HTTP date, then the page
@@ -75,7 +78,7 @@ func TestMirrorFaults(t *testing.T) {
 		"/faults/art/truncated.html":      4,
 		"/faults/art/hang.html":           4,
 		"/faults/art/huge.html":           1, // too big is not transient
-		"/faults/art/loop.html":           5, // ten redirects between two paths
+		"/faults/art/loop.html":           6, // ten redirects followed between two paths (11 requests)
 		"/faults/art/gone.html":           1,
 		"/faults/art/1003.html":           1, // one URL whatever the tracking parameters
 		"/faults/private/art/secret.html": 0,
@@ -99,6 +102,9 @@ func TestMirrorFaults(t *testing.T) {
 		got := in.Pass(ctx, srcs[id])
 		if got.New != want || got.Failed != 0 {
 			t.Errorf("%s: got %+v, want %d new, none failed", id, got, want)
+		}
+		if id == "mirror-faults-calendar" && got.Traps == 0 {
+			t.Errorf("calendar: got %+v, want the trap counted (shown in the pass summary)", got)
 		}
 	}
 	if n := m.CalendarPages(); n < 2 || n > 15 {

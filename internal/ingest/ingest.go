@@ -43,7 +43,15 @@ type Stats struct {
 	Filtered   int // outside the districts (require terms)
 	Skipped    int // not fetched: robots.txt or allowed hosts forbid it
 	Traps      int // list links left alone as crawler traps
-	Failed     int
+	// Capped counts the article links left for a later pass once the
+	// source's max_articles requests were made.
+	Capped int
+	// requested counts the article requests made, against max_articles.
+	requested int
+	// ListsUnchanged counts the list pages answered 304 to a conditional
+	// GET (read again from the store).
+	ListsUnchanged int
+	Failed         int
 	// Errors counts the failures by kind (errorKind: extract, http_5xx,
 	// timeout, …).
 	Errors  map[string]int
@@ -123,8 +131,8 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 		fail(err)
 		return st
 	}
-	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages, Now: in.Now}
-	defer func() { st.Traps = dc.Traps }()
+	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages, Now: in.Now, Lists: in.lists(src)}
+	defer func() { st.Traps, st.ListsUnchanged = dc.Traps, dc.ListsUnchanged }()
 	if in.Frontier != nil {
 		in.shared(ctx, sess, dc, src, &st, fail)
 		return st
@@ -188,6 +196,11 @@ func (in *Ingester) article(ctx context.Context, sess *crawl.Session, src news.S
 	if !answered {
 		validators = crawl.Validators{}
 	}
+	if src.MaxArticles > 0 && st.requested >= src.MaxArticles {
+		st.Capped++
+		return
+	}
+	st.requested++
 	resp, err := sess.GetIf(ctx, l.URL, validators)
 	if crawl.Skipped(err) {
 		in.logger().Debug("fetch skipped", "source", src.ID, "url", l.URL, "err", err)
@@ -362,7 +375,8 @@ func (in *Ingester) record(src news.Source, st Stats) {
 	p := store.Pass{
 		SourceID: src.ID, Name: src.Name, District: src.District, Finished: in.now(), OK: st.OK(),
 		Stats: map[string]int{"discovered": st.Discovered, "known": st.Known, "fetched": st.Fetched, "new": st.New,
-			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "skipped": st.Skipped, "traps": st.Traps, "failed": st.Failed},
+			"updated": st.Updated, "unchanged": st.Unchanged, "duplicate": st.Duplicate, "filtered": st.Filtered, "skipped": st.Skipped, "traps": st.Traps, "failed": st.Failed,
+			"lists_unchanged": st.ListsUnchanged, "capped": st.Capped},
 	}
 	for kind, n := range st.Errors {
 		p.Stats["error_"+kind] = n

@@ -34,6 +34,8 @@ type Registry struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	searches *prometheus.HistogramVec // search.go
+	// exportBytes and exports count /api/export (ops.go).
+	exportBytes, exports *prometheus.CounterVec
 }
 
 // New registers the metrics; sources and indexed are read at each scrape.
@@ -51,7 +53,8 @@ func New(sources Sources, indexed Indexed, logger *slog.Logger) *Registry {
 		}, []string{"route"}),
 	}
 	r.searches = newSearchDuration()
-	r.reg.MustRegister(r.requests, r.duration, r.searches,
+	r.exportBytes, r.exports = newExportBytes()
+	r.reg.MustRegister(r.requests, r.duration, r.searches, r.exportBytes, r.exports,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&health{sources: sources, indexed: indexed, logger: logger})
 	return r

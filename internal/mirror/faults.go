@@ -286,9 +286,15 @@ func (m *Mirror) handleFaultArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveValidated writes a page with an ETag and a Last-Modified, or a 304
-// when the request's validators match (RFC 9110 §13.1: If-None-Match
-// wins over If-Modified-Since).
+// when the request's validators still hold.
 func serveValidated(w http.ResponseWriter, r *http.Request, body []byte, modified time.Time) {
+	serveValidatedAs(w, r, body, modified, typeHTMLLower)
+}
+
+// serveValidatedAs is serveValidated with a content type. The ETag is a
+// hash of the body, so it changes whenever the page does; If-None-Match,
+// when sent, decides over If-Modified-Since (RFC 9110 §13.1.3).
+func serveValidatedAs(w http.ResponseWriter, r *http.Request, body []byte, modified time.Time, ctype string) {
 	etag := fmt.Sprintf(`"%x"`, sha256.Sum256(body))[:18] + `"`
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
@@ -301,8 +307,10 @@ func serveValidated(w http.ResponseWriter, r *http.Request, body []byte, modifie
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Header().Set("Content-Type", typeHTMLLower)
-	_, _ = w.Write(body)
+	w.Header().Set("Content-Type", ctype)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }
 
 // sleepCtx waits d or until the client goes away; false means it went.

@@ -54,6 +54,9 @@ type Mirror struct {
 	lastID map[string]int
 	// published counts articles published at run time.
 	published int
+	// changed is the Last-Modified of every page: the load, then each
+	// publication, a second apart at least (HTTP dates count seconds).
+	changed time.Time
 
 	faults        *faultSite
 	listFaults    bool
@@ -87,6 +90,7 @@ func New(opts Options) (*Mirror, error) {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.changed = m.now().UTC().Truncate(time.Second)
 	m.faults = newFaultSite(opts.Faults, m.now)
 	tmpl, err := parseTemplates()
 	if err != nil {

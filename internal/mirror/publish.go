@@ -101,6 +101,10 @@ func (m *Mirror) Publish(siteID, title, text string) (*Article, error) {
 		return nil, err
 	}
 	sortItems(c.items)
+	m.changed = m.changed.Add(time.Second)
+	if now.After(m.changed) {
+		m.changed = now.UTC()
+	}
 	m.log.Info("published", "site", s.id, "column", c.id, "path", a.Path, "title", a.Title)
 	return a, nil
 }

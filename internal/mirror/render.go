@@ -155,11 +155,25 @@ func (m *Mirror) render(w http.ResponseWriter, r *http.Request, status int, name
 			return
 		}
 	}
+	if status == http.StatusOK {
+		// Like real servers, the mirror's pages carry validators and
+		// answer conditional requests with 304.
+		serveValidatedAs(w, r, body, m.modified(), ctype)
+		return
+	}
 	w.Header().Set("Content-Type", ctype)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
+}
+
+// modified is the mirror's Last-Modified: when it loaded, or when an
+// article was last published, whichever is later.
+func (m *Mirror) modified() time.Time {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.changed
 }
 
 // encodeGBK encodes a UTF-8 page in GBK. A character GBK lacks becomes a

@@ -99,8 +99,7 @@ func (m *Mirror) handleSTDailyFeed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", typeRSS)
-	_, _ = w.Write([]byte(xml.Header + string(out) + "\n"))
+	serveValidatedAs(w, r, []byte(xml.Header+string(out)+"\n"), m.modified(), typeRSS)
 }
 
 // prepare gives an article the furniture its site's pages need that an

@@ -34,7 +34,9 @@ type sourceEntry struct {
 	Discovery  []discoveryEntry `yaml:"discovery"`
 	ArticleURL string           `yaml:"article_url"`
 	MaxPages   int              `yaml:"max_pages,omitempty"`
-	Revisit    string           `yaml:"revisit,omitempty"`
+	// MaxArticles lifts the per-pass limit for a bulk site larger than it.
+	MaxArticles int    `yaml:"max_articles,omitempty"`
+	Revisit     string `yaml:"revisit,omitempty"`
 }
 
 type discoveryEntry struct {
@@ -78,7 +80,7 @@ func (m *Mirror) SourcesYAML(baseURL string) []byte {
 	}
 	if m.generate > 0 {
 		f.Sources = append(f.Sources, sourceEntry{ID: "mirror-bulk", Name: "批量新闻 (mirror)", District: news.Binjiang, Lang: "zh",
-			Schedule: "* * * * *", Delay: "0s", MaxPages: m.bulkPages(),
+			Schedule: "* * * * *", Delay: "0s", MaxPages: m.bulkPages(), MaxArticles: m.generate,
 			Discovery:  []discoveryEntry{{Kind: news.KindHTMLList, URL: base + "/bulk/list/index.html"}},
 			ArticleURL: "^" + quoted + `/bulk/art/\d+\.html$`})
 	}

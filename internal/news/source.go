@@ -22,6 +22,9 @@ type Source struct {
 	Selectors Selectors `yaml:"selectors"`
 	// MaxPages bounds list pagination per discovery entry (0: default).
 	MaxPages int `yaml:"max_pages"`
+	// MaxArticles bounds the article pages requested in one pass (0:
+	// default); the links past it wait for the next pass.
+	MaxArticles int `yaml:"max_articles"`
 	// Revisit is how often a stored article is fetched again (with a
 	// conditional GET) to catch edits; 0 means on every pass.
 	Revisit time.Duration `yaml:"revisit"`

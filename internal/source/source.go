@@ -26,6 +26,11 @@ const (
 	DefaultDelay    = time.Second
 	DefaultMaxPages = 5
 	DefaultRevisit  = 6 * time.Hour
+	// DefaultMaxArticles bounds the article pages one pass requests from
+	// a source: a site that suddenly lists thousands of links (a broken
+	// template, a trap) costs one bounded pass, and a backlog is worked
+	// through over several.
+	DefaultMaxArticles = 1000
 )
 
 // Crawler is the optional top-level `crawler:` block: how the crawler
@@ -337,6 +342,11 @@ func validate(name string, srcs []news.Source, explicitDelay, explicitRevisit []
 			s.MaxPages = DefaultMaxPages
 		} else if s.MaxPages < 0 {
 			fault(s.Line, "%s: max_pages must not be negative", where)
+		}
+		if s.MaxArticles == 0 {
+			s.MaxArticles = DefaultMaxArticles
+		} else if s.MaxArticles < 0 {
+			fault(s.Line, "%s: max_articles must not be negative", where)
 		}
 		if s.ArticleURL == "" {
 			fault(s.Line, "%s: article_url (a regular expression for article links) is required", where)

@@ -223,6 +223,20 @@ var schema = []string{
 		seen     TEXT NOT NULL
 	);
 	CREATE INDEX near_dups_of ON near_dups (of_id);`,
+	// list_pages: the last full answer of every list page (html-list pages,
+	// feeds, sitemaps, datastore columns) with its validators, so that the
+	// next pass asks conditionally and reads the links of an unchanged
+	// list (304) from here (lists.go).
+	`CREATE TABLE list_pages (
+		url           TEXT PRIMARY KEY,
+		source_id     TEXT NOT NULL,
+		final_url     TEXT NOT NULL,
+		content_type  TEXT NOT NULL DEFAULT '',
+		etag          TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '',
+		body          BLOB NOT NULL,
+		fetched       TEXT NOT NULL
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

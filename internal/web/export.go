@@ -106,12 +106,13 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	// The manifest's figures follow the body as HTTP trailers too (a CSV
 	// has no place for them inside).
 	h.Set("Trailer", "X-Export-Versions, X-Export-Articles, X-Export-Last-Seq, X-Export-Sha256")
-	var out io.Writer = w
+	sent := &countingWriter{w: w}
+	var out io.Writer = sent
 	var gz *gzip.Writer
 	if !f.Compressed() && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
 		h.Add("Vary", "Accept-Encoding")
-		gz = gzip.NewWriter(w)
+		gz = gzip.NewWriter(sent)
 		out = gz
 	}
 	w.WriteHeader(http.StatusOK)
@@ -122,6 +123,9 @@ func (s *server) exportFile(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err == nil && gz != nil {
 		err = gz.Close()
+	}
+	if eo, ok := s.Observer.(ExportObserver); ok {
+		eo.ObserveExport(string(f), sent.n, err == nil)
 	}
 	if err != nil {
 		if r.Context().Err() == nil && !errors.Is(err, context.Canceled) {

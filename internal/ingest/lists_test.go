@@ -1,0 +1,149 @@
+package ingest
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"riverside/internal/crawl"
+	"riverside/internal/mirror"
+	"riverside/internal/news"
+	"riverside/internal/source"
+	"riverside/internal/store"
+)
+
+// TestListsConditional crawls two of the mirror's sources (an html-list
+// and a feed) three times: the second pass finds every list page
+// unchanged (304) and still walks their links, all known; after an
+// article is published the changed list is fetched in full and the new
+// article found.
+func TestListsConditional(t *testing.T) {
+	m, err := mirror.New(mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []news.Source
+	for _, s := range cfg.Sources {
+		if s.ID == "mirror-ehangzhou" || s.ID == "mirror-stdaily" {
+			srcs = append(srcs, s)
+		}
+	}
+	if len(srcs) != 2 {
+		t.Fatalf("got %d of the two sources", len(srcs))
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
+	pass := func() map[string]Stats {
+		out := map[string]Stats{}
+		for _, s := range srcs {
+			got := in.Pass(ctx, s)
+			if got.Err != nil {
+				t.Fatalf("%s: %v", s.ID, got.Err)
+			}
+			out[s.ID] = got
+		}
+		return out
+	}
+	first := pass()
+	for id, s := range first {
+		if s.New == 0 || s.ListsUnchanged != 0 {
+			t.Errorf("%s first pass: %d new, %d lists unchanged; want some new, none unchanged", id, s.New, s.ListsUnchanged)
+		}
+	}
+	second := pass()
+	for id, s := range second {
+		if s.ListsUnchanged == 0 || s.New != 0 || s.Fetched != 0 {
+			t.Errorf("%s second pass: %d lists unchanged, %d new, %d fetched; want lists unchanged, nothing fetched", id, s.ListsUnchanged, s.New, s.Fetched)
+		}
+		if s.Discovered != first[id].Discovered || s.Known != s.Discovered {
+			t.Errorf("%s second pass: %d discovered, %d known; want the %d links of the first pass, all known", id, s.Discovered, s.Known, first[id].Discovered)
+		}
+	}
+	if _, err := m.Publish("ehangzhou", "Binjiang opens a test centre for list revalidation", ""); err != nil {
+		t.Fatal(err)
+	}
+	third := pass()
+	if s := third["mirror-ehangzhou"]; s.New != 1 || s.ListsUnchanged >= second["mirror-ehangzhou"].ListsUnchanged {
+		t.Errorf("after publishing: %d new, %d lists unchanged (was %d); want 1 new and the changed list fetched",
+			s.New, s.ListsUnchanged, second["mirror-ehangzhou"].ListsUnchanged)
+	}
+	if s := third["mirror-stdaily"]; s.New != 0 || s.ListsUnchanged != second["mirror-stdaily"].ListsUnchanged {
+		t.Errorf("the other source after publishing: %+v, want it unchanged", s)
+	}
+}
+
+// TestMaxArticles: a pass requests at most max_articles article pages;
+// the links past the limit are counted as capped and fetched by the
+// following passes, the known ones costing nothing.
+func TestMaxArticles(t *testing.T) {
+	m, err := mirror.New(mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src news.Source
+	for _, s := range cfg.Sources {
+		if s.ID == "mirror-ehangzhou" {
+			src = s
+		}
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
+	const limit = 1
+	src.MaxArticles = limit
+	total := 0
+	for pass := 1; ; pass++ {
+		got := in.Pass(ctx, src)
+		if got.Err != nil {
+			t.Fatal(got.Err)
+		}
+		if got.Fetched > limit {
+			t.Fatalf("pass %d: %d articles fetched, want at most %d", pass, got.Fetched, limit)
+		}
+		if got.Capped != max(got.Discovered-total-limit, 0) {
+			t.Errorf("pass %d: %d capped, want %d (%d discovered, %d known before)", pass, got.Capped, max(got.Discovered-total-limit, 0), got.Discovered, total)
+		}
+		total += got.New
+		if got.Capped == 0 {
+			if total != got.Discovered || pass < 2 {
+				t.Errorf("after %d passes: %d stored of %d discovered; want all, over more than one pass", pass, total, got.Discovered)
+			}
+			break
+		}
+		if pass > 50 {
+			t.Fatal("the backlog is never worked through")
+		}
+	}
+	health, err := st.Sources(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range health {
+		if _, ok := h.LastPass["capped"]; h.ID == src.ID && !ok {
+			t.Errorf("the pass record has no capped counter: %v", h.LastPass)
+		}
+	}
+}
