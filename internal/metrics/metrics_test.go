@@ -19,17 +19,7 @@ import (
 // last pass's counters with failures by kind, and search latencies.
 func TestScrape(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	idx, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	st, idx := openStoreAndIndex(t)
 	for _, u := range []string{"https://a.example/1", "https://a.example/2", "https://a.example/3"} {
 		a := &news.Article{ID: news.ArticleID(u), URL: u, SourceID: "hhtz", Title: u, Text: "text " + u, Hash: news.TextHash(u), Fetched: time.Now()}
 		if _, err := st.Put(ctx, a); err != nil {
@@ -71,4 +61,22 @@ func TestScrape(t *testing.T) {
 	if t.Failed() {
 		t.Logf("/metrics:\n%s", body)
 	}
+}
+
+// openStoreAndIndex opens a real store and index in a temporary directory,
+// closed when the test ends.
+func openStoreAndIndex(t *testing.T) (*store.Store, *index.Index) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	idx, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return st, idx
 }

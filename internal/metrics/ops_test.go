@@ -6,31 +6,18 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"riverside/internal/index"
 	"riverside/internal/news"
-	"riverside/internal/store"
 )
 
 // TestScrapeOperations reads /metrics over a real store: alert matches,
 // webhook deliveries by state, and export bytes by format.
 func TestScrapeOperations(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	idx, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	st, idx := openStoreAndIndex(t)
 	for _, id := range []string{"hook", "other", "feed"} {
 		sub := &news.Subscription{ID: id, Name: id, Kind: news.KindSearch, Query: "滨江"}
 		if id != "feed" {
