@@ -352,14 +352,7 @@ func TestQueueWorkerKilled(t *testing.T) {
 	const n = 120
 	site := newWatchedSite(t, n, 0, 0)
 	// Hold the tenth article page the doomed worker asks for.
-	asked := 0
-	site.hold = func(r *http.Request) bool {
-		if !strings.Contains(r.UserAgent(), "(doomed)") || !strings.HasPrefix(r.URL.Path, "/bulk/art/") {
-			return false
-		}
-		asked++
-		return asked == 10
-	}
+	holdArticle(site, "doomed", 10)
 	sites := map[string]*watchedSite{"bulk": site}
 	sources := writeSources(t, dir, sites)
 	data := filepath.Join(dir, "data")
@@ -367,14 +360,7 @@ func TestQueueWorkerKilled(t *testing.T) {
 	survivor := startWorker(t, "survivor", sources, data, redisURL)
 	waitJoined(t, redisURL, sites, doomed, survivor)
 
-	var inFlight string
-	select {
-	case inFlight = <-site.held:
-	case <-survivor.done:
-		t.Fatalf("the survivor finished (%v) before the doomed worker asked for its tenth article:\n%s", survivor.exit, survivor.out.String())
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the doomed worker never asked for a tenth article")
-	}
+	inFlight := awaitHeld(t, site, survivor, "the doomed worker", "tenth")
 	doomed.cmd.Process.Signal(syscall.SIGKILL)
 	<-doomed.done
 	close(site.release) // the server answers a dead connection
@@ -479,28 +465,14 @@ func TestQueueWorkerStopped(t *testing.T) {
 	dir := t.TempDir()
 	const n = 60
 	site := newWatchedSite(t, n, 0, 0)
-	asked := 0
-	site.hold = func(r *http.Request) bool {
-		if !strings.Contains(r.UserAgent(), "(stopped)") || !strings.HasPrefix(r.URL.Path, "/bulk/art/") {
-			return false
-		}
-		asked++
-		return asked == 5
-	}
+	holdArticle(site, "stopped", 5)
 	sites := map[string]*watchedSite{"bulk": site}
 	sources := writeSources(t, dir, sites)
 	data := filepath.Join(dir, "data")
 	stopped := startWorker(t, "stopped", sources, data, redisURL)
 	survivor := startWorker(t, "survivor", sources, data, redisURL)
 	waitJoined(t, redisURL, sites, stopped, survivor)
-	var inFlight string
-	select {
-	case inFlight = <-site.held:
-	case <-survivor.done:
-		t.Fatalf("the survivor finished (%v) before the other worker asked for its fifth article:\n%s", survivor.exit, survivor.out.String())
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the worker to stop never asked for a fifth article")
-	}
+	inFlight := awaitHeld(t, site, survivor, "the worker to stop", "fifth")
 	stopped.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-stopped.done:
@@ -521,4 +493,33 @@ func TestQueueWorkerStopped(t *testing.T) {
 	if got, _ := storedArticles(t, data, true); len(got) != n {
 		t.Errorf("stored %d articles, want %d", len(got), n)
 	}
+}
+
+// holdArticle makes site hold the nth article page that worker asks for
+// (its name is in its User-Agent), until site.release is closed.
+func holdArticle(site *watchedSite, worker string, nth int) {
+	asked := 0
+	site.hold = func(r *http.Request) bool {
+		if !strings.Contains(r.UserAgent(), "("+worker+")") || !strings.HasPrefix(r.URL.Path, "/bulk/art/") {
+			return false
+		}
+		asked++
+		return asked == nth
+	}
+}
+
+// awaitHeld waits for the page holdArticle holds and returns its path;
+// the survivor finishing first, or nothing held within two minutes,
+// fails the test.
+func awaitHeld(t *testing.T, site *watchedSite, survivor *worker, who, nth string) string {
+	t.Helper()
+	select {
+	case p := <-site.held:
+		return p
+	case <-survivor.done:
+		t.Fatalf("the survivor finished (%v) before %s asked for its %s article:\n%s", survivor.exit, who, nth, survivor.out.String())
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%s never asked for a %s article", who, nth)
+	}
+	return ""
 }
