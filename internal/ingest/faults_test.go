@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"riverside/internal/mirror"
 	"riverside/internal/news"
 	"riverside/internal/source"
-	"riverside/internal/store"
 )
 
 // TestMirrorFaults crawls the mirror's faults site: every fault mode is
@@ -52,11 +50,7 @@ func TestMirrorFaults(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	in := &Ingester{Store: st, Fetch: crawl.Options{Timeout: 200 * time.Millisecond, MaxBodySize: cfg.Crawler.MaxBody, RetryBase: 5 * time.Millisecond}}
 
 	start := time.Now()

@@ -76,11 +76,7 @@ func staticSite(t *testing.T) *httptest.Server {
 func TestPassStaticSite(t *testing.T) {
 	srv := staticSite(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	src := news.Source{
 		ID:         "static",
 		Discovery:  []news.Discovery{{Kind: news.KindHTMLList, URL: srv.URL + "/news/index.html"}},
@@ -158,4 +154,16 @@ func TestRequireFilters(t *testing.T) {
 			t.Errorf("concerns(%q): got %v, want %v", text, got, want)
 		}
 	}
+}
+
+// openStore opens a store in a temporary directory, closed when the test
+// ends.
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

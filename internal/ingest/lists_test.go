@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"riverside/internal/mirror"
 	"riverside/internal/news"
 	"riverside/internal/source"
-	"riverside/internal/store"
 )
 
 // TestListsConditional crawls two of the mirror's sources (an html-list
@@ -40,11 +38,7 @@ func TestListsConditional(t *testing.T) {
 		t.Fatalf("got %d of the two sources", len(srcs))
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
 	pass := func() map[string]Stats {
 		out := map[string]Stats{}
@@ -106,11 +100,7 @@ func TestMaxArticles(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
 	const limit = 1
 	src.MaxArticles = limit

@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"riverside/internal/news"
-	"riverside/internal/store"
 )
 
 // TestPassNearDuplicates crawls a release, an edited copy of it (a
@@ -48,11 +46,7 @@ func TestPassNearDuplicates(t *testing.T) {
 	defer srv.Close()
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	src := news.Source{
 		ID:         "static",
 		Discovery:  []news.Discovery{{Kind: news.KindHTMLList, URL: srv.URL + "/news/index.html"}},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 
 	"riverside/internal/crawl"
 	"riverside/internal/news"
-	"riverside/internal/store"
 )
 
 // editableSite serves a list with a pinned item on top, article pages
@@ -94,11 +92,7 @@ func articlePage(title string, paras []string) string {
 func TestRevisits(t *testing.T) {
 	site := newEditableSite(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	now := time.Date(2026, 11, 21, 10, 0, 0, 0, news.Shanghai)
 	src := news.Source{
 		ID:         "editable",
