@@ -3,17 +3,15 @@ package capture
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/nlnwa/gowarc/v2"
+
+	"riverside/internal/contentcoding"
 )
 
 func parseURL(s string) (*url.URL, error) { return url.Parse(s) }
@@ -81,40 +79,19 @@ func ReadResponse(dir, file string, offset int64) (*Record, error) {
 
 // decode undoes a Content-Encoding (gzip, x-gzip, deflate, identity; a
 // list of them applied in order), refusing to inflate past limit bytes.
-// ok is false, and body returned as it is, for codings it does not know.
+// ok is false, and body returned as it is, for an outermost coding it
+// does not know.
 func decode(encoding string, body []byte, limit int64) (_ []byte, ok bool, _ error) {
-	codings := strings.Split(encoding, ",")
-	for i := len(codings) - 1; i >= 0; i-- {
-		var zr io.Reader
-		var err error
-		c := strings.ToLower(strings.TrimSpace(codings[i]))
-		switch c {
-		case "", "identity":
-			continue
-		case "gzip", "x-gzip":
-			zr, err = gzip.NewReader(bytes.NewReader(body))
-		case "deflate":
-			// RFC 9110 says zlib; some servers send raw deflate.
-			if zr, err = zlib.NewReader(bytes.NewReader(body)); err != nil {
-				zr, err = flate.NewReader(bytes.NewReader(body)), nil
-			}
-		default:
-			if i == len(codings)-1 {
-				return body, false, nil
-			}
-			return nil, false, fmt.Errorf("content coding %q under %q", c, codings[i+1:])
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("%s: %w", c, err)
-		}
-		out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
-			return nil, false, fmt.Errorf("%s: %w", c, err)
-		}
-		if int64(len(out)) > limit {
-			return nil, false, fmt.Errorf("%s: inflates past %d bytes", c, limit)
-		}
-		body = out
+	out, err := contentcoding.Decode(encoding, body, limit)
+	var unknown *contentcoding.UnknownError
+	var failed *contentcoding.Error
+	switch {
+	case err == nil:
+		return out, true, nil
+	case errors.As(err, &unknown) && len(unknown.Under) == 0:
+		return body, false, nil
+	case errors.As(err, &failed) && errors.Is(err, contentcoding.ErrTooLarge):
+		return nil, false, fmt.Errorf("%s: inflates past %d bytes", failed.Coding, limit)
 	}
-	return body, true, nil
+	return nil, false, err
 }

@@ -3,9 +3,6 @@ package crawl
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -16,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"riverside/internal/contentcoding"
 )
 
 // wireTransport makes each request on a connection of its own and keeps
@@ -252,36 +251,20 @@ func dropField(head []byte, name string) []byte {
 // deflate (the codings the crawler accepts), applied in order. ok is false
 // for codings it does not know, whose body is then passed on as it is.
 func decodeContent(encoding string, body []byte, limit int64) (_ []byte, ok bool, _ error) {
-	codings := strings.Split(encoding, ",")
-	for i := len(codings) - 1; i >= 0; i-- {
-		var zr io.Reader
-		var err error
-		switch c := strings.ToLower(strings.TrimSpace(codings[i])); c {
-		case "", "identity":
-			continue
-		case "gzip", "x-gzip":
-			zr, err = gzip.NewReader(bytes.NewReader(body))
-		case "deflate":
-			// RFC 9110 §8.4.1.2 says zlib; some servers send raw deflate.
-			if zr, err = zlib.NewReader(bytes.NewReader(body)); err != nil {
-				zr, err = flate.NewReader(bytes.NewReader(body)), nil
-			}
-		default:
-			return nil, false, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		out, err := io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
-			return nil, false, err
-		}
-		if int64(len(out)) > limit {
-			return nil, false, fmt.Errorf("%w: decoded body (%d)", ErrTooLarge, limit)
-		}
-		body = out
+	out, err := contentcoding.Decode(encoding, body, limit)
+	var unknown *contentcoding.UnknownError
+	var failed *contentcoding.Error
+	switch {
+	case err == nil:
+		return out, true, nil
+	case errors.As(err, &unknown):
+		return nil, false, nil
+	case errors.Is(err, contentcoding.ErrTooLarge):
+		return nil, false, fmt.Errorf("%w: decoded body (%d)", ErrTooLarge, limit)
+	case errors.As(err, &failed):
+		return nil, false, failed.Err
 	}
-	return body, true, nil
+	return nil, false, err
 }
 
 // ctxErr prefers the context's error to the I/O error a cancelled or
