@@ -78,27 +78,18 @@ func NewMatcher(q news.Query) (*Matcher, error) {
 }
 
 // Match returns the IDs of the articles of batch that the query matches.
-// Where the batch holds several versions of an article, the last one
-// counts, as in the index.
+// Where the batch holds several versions of an article, the newest one
+// counts, and edited copies of other articles are left out, as in the
+// index.
 func (m *Matcher) Match(ctx context.Context, batch []news.Article) ([]string, error) {
 	if len(batch) == 0 {
 		return nil, nil
 	}
-	x, err := memIndex()
+	x, _, err := batchIndex(batch)
 	if err != nil {
 		return nil, err
 	}
 	defer x.bleve.Close()
-	b := x.bleve
-	bb := b.NewBatch()
-	for i := range batch {
-		if err := bb.Index(batch[i].ID, document(&batch[i])); err != nil {
-			return nil, fmt.Errorf("match: %w", err)
-		}
-	}
-	if err := b.Batch(bb); err != nil {
-		return nil, fmt.Errorf("match: %w", err)
-	}
 	ids, err := x.IDs(ctx, m.q)
 	if err != nil {
 		return nil, err

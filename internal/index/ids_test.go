@@ -120,3 +120,22 @@ func TestOpenExclusiveReportsHeldIndex(t *testing.T) {
 		t.Fatalf("second open: %v, want ErrLocked", err)
 	}
 }
+
+// An edited copy of another article is left out of a match, as the index
+// leaves it out of search.
+func TestMatcherLeavesCopiesOut(t *testing.T) {
+	arts := exportArticles()
+	arts[3].DuplicateOf = arts[0].ID
+	m, err := NewMatcher(news.Query{Q: "滨江", NoExpand: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Match(context.Background(), arts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	if want := []string{"a1"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v (a4 is a copy of a1)", got, want)
+	}
+}

@@ -45,32 +45,11 @@ func MatchBatchWorkers(ctx context.Context, batch []news.Article, queries []news
 	if len(batch) == 0 || len(queries) == 0 {
 		return out, errs, nil
 	}
-	x, err := memIndex()
+	x, n, err := batchIndex(batch)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer x.bleve.Close()
-	latest := make(map[string]*news.Article, len(batch))
-	for i := range batch {
-		a := &batch[i]
-		if a.DuplicateOf != "" {
-			// An edited copy of an article already stored: the index
-			// leaves it out too, and its original alerted (or not) then.
-			continue
-		}
-		if prev, ok := latest[a.ID]; !ok || prev.Seq < a.Seq {
-			latest[a.ID] = a
-		}
-	}
-	b := x.bleve.NewBatch()
-	for id, a := range latest {
-		if err := b.Index(id, document(a)); err != nil {
-			return nil, nil, fmt.Errorf("match: index article %s: %w", id, err)
-		}
-	}
-	if err := x.bleve.Batch(b); err != nil {
-		return nil, nil, fmt.Errorf("match: index batch: %w", err)
-	}
 
 	// Monitors often save the same search: each distinct one runs once.
 	first := make(map[matchKey]int, len(queries))
@@ -87,7 +66,7 @@ func MatchBatchWorkers(ctx context.Context, batch []news.Article, queries []news
 	for range max(1, workers) {
 		wg.Go(func() {
 			for i := range work {
-				out[i], errs[i] = x.matchOne(ctx, queries[i], len(latest))
+				out[i], errs[i] = x.matchOne(ctx, queries[i], n)
 			}
 		})
 	}
@@ -131,6 +110,40 @@ func (x *Index) matchOne(ctx context.Context, q news.Query, n int) ([]BatchHit, 
 		hits = append(hits, BatchHit{ID: h.ID, Snippet: snippet(h)})
 	}
 	return hits, nil
+}
+
+// batchIndex is an index in memory of batch alone, as the index on disk
+// would hold it: the newest version of each article, edited copies of
+// other articles (near duplicates) left out. n counts its documents.
+func batchIndex(batch []news.Article) (x *Index, n int, err error) {
+	x, err = memIndex()
+	if err != nil {
+		return nil, 0, err
+	}
+	latest := make(map[string]*news.Article, len(batch))
+	for i := range batch {
+		a := &batch[i]
+		if a.DuplicateOf != "" {
+			// The index leaves an edited copy out (Apply), and its
+			// original was matched, or not, when it came.
+			continue
+		}
+		if prev, ok := latest[a.ID]; !ok || prev.Seq < a.Seq {
+			latest[a.ID] = a
+		}
+	}
+	b := x.bleve.NewBatch()
+	for id, a := range latest {
+		if err := b.Index(id, document(a)); err != nil {
+			x.bleve.Close()
+			return nil, 0, fmt.Errorf("match: index article %s: %w", id, err)
+		}
+	}
+	if err := x.bleve.Batch(b); err != nil {
+		x.bleve.Close()
+		return nil, 0, fmt.Errorf("match: index batch: %w", err)
+	}
+	return x, len(latest), nil
 }
 
 // memIndex is an empty index in memory with the mapping of the index on
