@@ -41,11 +41,20 @@ func (s *Store) AlertCheckpoint(ctx context.Context) (int64, error) {
 // before. RecordMatches returns the matches recorded, with Row and
 // Delivery set.
 func (s *Store) RecordMatches(ctx context.Context, upTo int64, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
+	return s.recordMatches(ctx, nil, upTo, ms, now, newID)
+}
+
+// recordMatches is RecordMatches; fence, when set, runs first in the
+// transaction and its error cancels it (lease.go).
+func (s *Store) recordMatches(ctx context.Context, fence fenceFunc, upTo int64, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: record matches: %w", err)
 	}
 	defer tx.Rollback()
+	if err := fence.check(ctx, tx); err != nil {
+		return nil, fmt.Errorf("store: record matches: %w", err)
+	}
 	var cp int64
 	err = tx.QueryRowContext(ctx, `SELECT value FROM alert_state WHERE key = ?`, alertCheckpointKey).Scan(&cp)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -312,22 +321,38 @@ func (s *Store) DeliveryStates(ctx context.Context) (map[string]map[string]int, 
 // failed (to be retried at a.Next) or dead. A delivery that is no longer
 // pending (redelivered meanwhile, or deleted) is left alone.
 func (s *Store) FinishAttempt(ctx context.Context, id string, a news.Attempt, now time.Time) error {
-	var err error
+	return s.finishAttempt(ctx, nil, id, a, now)
+}
+
+// finishAttempt is FinishAttempt; fence, when set, runs first in the
+// transaction and its error cancels it (lease.go).
+func (s *Store) finishAttempt(ctx context.Context, fence fenceFunc, id string, a news.Attempt, now time.Time) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: finish delivery %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	if err := fence.check(ctx, tx); err != nil {
+		return fmt.Errorf("store: finish delivery %s: %w", id, err)
+	}
 	switch {
 	case a.OK:
-		_, err = s.db.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, done = ?,
+		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, done = ?,
 			last_status = ?, last_error = '' WHERE id = ? AND state = ?`,
 			news.DeliveryDelivered, now.UnixMilli(), a.Status, id, news.DeliveryPending)
 	case a.Dead:
-		_, err = s.db.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, done = ?,
+		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1, done = ?,
 			last_status = ?, last_error = ? WHERE id = ? AND state = ?`,
 			news.DeliveryDead, now.UnixMilli(), a.Status, a.Error, id, news.DeliveryPending)
 	default:
-		_, err = s.db.ExecContext(ctx, `UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?,
+		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET attempts = attempts + 1, next_attempt = ?,
 			last_status = ?, last_error = ? WHERE id = ? AND state = ?`,
 			a.Next.UnixMilli(), a.Status, a.Error, id, news.DeliveryPending)
 	}
 	if err != nil {
+		return fmt.Errorf("store: finish delivery %s: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: finish delivery %s: %w", id, err)
 	}
 	return nil

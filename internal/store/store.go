@@ -237,6 +237,15 @@ var schema = []string{
 		body          BLOB NOT NULL,
 		fetched       TEXT NOT NULL
 	);`,
+	// leases: roles one process at a time holds (lease.go); searchd's
+	// replicas elect the one that matches and delivers alerts. epoch is
+	// the fencing token, expires Unix milliseconds.
+	`CREATE TABLE leases (
+		name    TEXT PRIMARY KEY,
+		holder  TEXT NOT NULL DEFAULT '',
+		epoch   BIGINT NOT NULL DEFAULT 0,
+		expires BIGINT NOT NULL DEFAULT 0
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
