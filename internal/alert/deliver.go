@@ -25,6 +25,21 @@ type Outbox interface {
 	FinishAttempt(ctx context.Context, id string, a news.Attempt, now time.Time) error
 }
 
+// Claims fence a Deliverer that shares its outbox with others (searchd's
+// replicas, of which the one holding the alert lease delivers): an
+// attempt is made only once the delivery is claimed in the store, and
+// the store refuses the claim of a deliverer whose lease term is over
+// (the store's Fenced view is one).
+type Claims interface {
+	// ClaimDelivery keeps the delivery from every other deliverer for
+	// hold, or until its attempt is recorded; false means it is no longer
+	// due, an error (news.ErrLeaseLost) that this deliverer may not send.
+	ClaimDelivery(ctx context.Context, id string, now time.Time, hold time.Duration) (bool, error)
+	// ReleaseDelivery gives back the claim of an attempt abandoned
+	// before it had an outcome, so that it is due at once.
+	ReleaseDelivery(ctx context.Context, id string, now time.Time) error
+}
+
 // Deliverer POSTs pending webhook deliveries until each succeeds or dies.
 type Deliverer struct {
 	Store  Outbox
@@ -43,6 +58,12 @@ type Deliverer struct {
 	Poll time.Duration
 	// Delivered, when set, is told of every attempt's outcome.
 	Delivered func(d news.Delivery, a news.Attempt)
+	// Claims, when set, is asked to claim each delivery before its
+	// attempt. Hold is how long a claim lasts (default the client's
+	// timeout + 5 s): a deliverer that dies mid-attempt leaves the
+	// delivery to the next one after that.
+	Claims Claims
+	Hold   time.Duration
 
 	mu       sync.Mutex
 	inflight map[string]bool // by subscription
@@ -193,8 +214,38 @@ func Body(sub, delivery string, ms []news.Match) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// hold is how long a claim keeps a delivery: longer than an attempt.
+func (d *Deliverer) hold() time.Duration {
+	if d.Hold > 0 {
+		return d.Hold
+	}
+	if d.Client != nil && d.Client.Timeout > 0 {
+		return d.Client.Timeout + 5*time.Second
+	}
+	return 30 * time.Second
+}
+
+// claim claims a delivery for one attempt when Claims is set.
+func (d *Deliverer) claim(ctx context.Context, dl news.Delivery) bool {
+	if d.Claims == nil {
+		return true
+	}
+	ok, err := d.Claims.ClaimDelivery(ctx, dl.ID, time.Now(), d.hold())
+	if err != nil {
+		if ctx.Err() == nil {
+			// A lost lease: the leader's loop stops this deliverer soon.
+			d.logger().Warn("delivery not claimed", "delivery", dl.ID, "err", err)
+		}
+		return false
+	}
+	return ok
+}
+
 // attempt makes one POST of a delivery and records its outcome.
 func (d *Deliverer) attempt(ctx context.Context, dl news.Delivery) {
+	if !d.claim(ctx, dl) {
+		return
+	}
 	ms, err := d.Store.DeliveryMatches(ctx, dl.ID)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -208,7 +259,16 @@ func (d *Deliverer) attempt(ctx context.Context, dl news.Delivery) {
 	status, err := d.post(ctx, dl, ms)
 	if ctx.Err() != nil {
 		// Shutting down: the attempt did not finish, it is not a failure.
-		// The delivery stays pending and is sent again, with the same id.
+		// The delivery stays pending and is sent again, with the same id
+		// (at once: its claim is given back while the lease is still
+		// held; after the claim's hold when it is not).
+		if d.Claims != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			if err := d.Claims.ReleaseDelivery(rctx, dl.ID, time.Now()); err != nil {
+				d.logger().Info("abandoned delivery keeps its claim until the hold ends", "delivery", dl.ID, "err", err)
+			}
+			cancel()
+		}
 		return
 	}
 	a := news.Attempt{Status: status}

@@ -1,6 +1,9 @@
 package news
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // Lease is a named role that one process at a time holds in the store
 // (searchd's replicas elect their alert deliverer with one). Epoch is the
@@ -13,3 +16,12 @@ type Lease struct {
 	Epoch   int64     `json:"epoch"`
 	Expires time.Time `json:"expires"`
 }
+
+// ErrLeaseHeld says that another holder's term of a lease runs: it is
+// not free to take.
+var ErrLeaseHeld = errors.New("lease held by another")
+
+// ErrLeaseLost says that a holder's term of a lease is over (another took
+// the lease, or it was released): the holder may neither renew it nor
+// write under it.
+var ErrLeaseLost = errors.New("lease lost")

@@ -25,13 +25,14 @@ import (
 // prompt; the fencing does not depend on clocks.
 
 // ErrLeaseHeld is returned by AcquireLease when another holder's lease
-// has not expired.
-var ErrLeaseHeld = errors.New("store: lease held by another")
+// has not expired (it is news.ErrLeaseHeld, for the store's callers that
+// do not import the store).
+var ErrLeaseHeld = news.ErrLeaseHeld
 
 // ErrLeaseLost is returned when a term of a lease is over: another
 // holder took it (or it was released), so the old holder may not renew
-// it nor write under it.
-var ErrLeaseLost = errors.New("store: lease lost")
+// it nor write under it. It is news.ErrLeaseLost.
+var ErrLeaseLost = news.ErrLeaseLost
 
 // AcquireLease takes the lease name for holder for ttl from now, when it
 // is free, expired or already holder's, and starts a new term: the epoch
