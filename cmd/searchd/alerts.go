@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"riverside/internal/alert"
@@ -72,46 +73,111 @@ func readToken(path string) (string, error) {
 }
 
 // alerts runs the alert follower, the webhook deliverer and the source
-// health checks, and adapts them and the store to the web package.
+// health checks while this replica holds the alert lease (replica.go),
+// and adapts them and the store to the web package.
 type alerts struct {
-	st        *store.Store
-	idx       *index.Index
-	guard     alert.Guard
-	notify    alert.Notifier
-	follower  *alert.Follower
-	deliverer *alert.Deliverer
-	health    *alert.HealthChecker
+	st     *store.Store
+	idx    *index.Index
+	guard  alert.Guard
+	notify alert.Notifier
+	leader *alert.Leader
+	// newTerm makes the three workers of a term, over the store fenced
+	// to it.
+	newTerm func(st *store.Fenced) *term
+	// cur is the running term's workers, nil on a standby.
+	cur       atomic.Pointer[term]
+	poll      time.Duration
+	logger    *slog.Logger
 	wg        sync.WaitGroup
 	closing   chan struct{}
 	closeOnce sync.Once
 }
 
-func newAlerts(c alertConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger) *alerts {
-	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}, closing: make(chan struct{})}
-	a.deliverer = &alert.Deliverer{Store: st, Client: a.guard.Client(c.webhookTimeout), Logger: logger,
-		MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, MaxBackoff: c.webhookMaxBackoff, Poll: poll}
-	recorded := func([]news.Match) {
-		a.notify.Broadcast()
-		a.deliverer.Wake()
+// term is the alert work of one term of the lease.
+type term struct {
+	follower  *alert.Follower
+	deliverer *alert.Deliverer
+	health    *alert.HealthChecker
+}
+
+func newAlerts(c alertConfig, r replicaConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger) *alerts {
+	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}, closing: make(chan struct{}),
+		poll: poll, logger: logger}
+	client := a.guard.Client(c.webhookTimeout)
+	a.newTerm = func(fst *store.Fenced) *term {
+		t := &term{}
+		t.deliverer = &alert.Deliverer{Store: fst, Claims: fst, Client: client, Logger: logger,
+			MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, MaxBackoff: c.webhookMaxBackoff, Poll: poll}
+		recorded := func([]news.Match) {
+			a.notify.Broadcast()
+			t.deliverer.Wake()
+		}
+		t.follower = &alert.Follower{Store: fst, Match: a.matchBatch, Logger: logger, Batch: batch, Poll: poll, Recorded: recorded,
+			Busy: func(ctx context.Context) bool { return a.indexBehind(ctx, int64(batch)) }}
+		t.health = &alert.HealthChecker{Store: fst, Logger: logger, Interval: c.healthInterval, Recorded: recorded}
+		return t
 	}
-	a.follower = &alert.Follower{Store: st, Match: a.matchBatch, Logger: logger, Batch: batch, Poll: poll, Recorded: recorded,
-		Busy: func(ctx context.Context) bool { return a.indexBehind(ctx, int64(batch)) }}
-	a.health = &alert.HealthChecker{Store: st, Logger: logger, Interval: c.healthInterval, Recorded: recorded}
+	a.leader = &alert.Leader{Store: st, Name: alertLease, Holder: r.id, TTL: r.leaseTTL, Logger: logger, Lead: a.lead}
 	return a
 }
 
-// start runs the three loops until ctx is done; wait waits for them.
+// start takes part in the election of the alerting replica, and watches
+// the outbox for live streams, until ctx is done; wait waits for both.
 func (a *alerts) start(ctx context.Context) {
-	a.wg.Go(func() { a.follower.Run(ctx) })
-	a.wg.Go(func() { a.deliverer.Run(ctx) })
-	a.wg.Go(func() { a.health.Run(ctx) })
+	a.wg.Go(func() { a.leader.Run(ctx) })
+	a.wg.Go(func() { a.watchOutbox(ctx) })
 }
 
 func (a *alerts) wait() { a.wg.Wait() }
 
+// lead runs the alert work of one term of the lease until ctx is done.
+func (a *alerts) lead(ctx context.Context, l news.Lease) {
+	t := a.newTerm(a.st.Fenced(l))
+	a.cur.Store(t)
+	defer a.cur.Store(nil)
+	var wg sync.WaitGroup
+	wg.Go(func() { t.follower.Run(ctx) })
+	wg.Go(func() { t.deliverer.Run(ctx) })
+	wg.Go(func() { t.health.Run(ctx) })
+	wg.Wait()
+}
+
+// watchOutbox wakes the live streams when the outbox grows, whichever
+// replica recorded the matches (the leader's own are announced at once;
+// this is for the standbys).
+func (a *alerts) watchOutbox(ctx context.Context) {
+	last, _ := a.st.LastMatchRow(ctx)
+	t := time.NewTicker(a.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		row, err := a.st.LastMatchRow(ctx)
+		if err == nil && row != last {
+			last = row
+			a.notify.Broadcast()
+		}
+	}
+}
+
+// wakeDeliverer makes the deliverer look for due deliveries now, when
+// this replica delivers; the leader's deliverer polls anyway.
+func (a *alerts) wakeDeliverer() {
+	if t := a.cur.Load(); t != nil {
+		t.deliverer.Wake()
+	}
+}
+
 // afterIndex wakes the alert follower when the index has taken a batch:
 // alerts follow indexing closely, from their own checkpoint.
-func (a *alerts) afterIndex(context.Context, []news.Article) { a.follower.Wake() }
+func (a *alerts) afterIndex(context.Context, []news.Article) {
+	if t := a.cur.Load(); t != nil {
+		t.follower.Wake()
+	}
+}
 
 // indexBehind tells whether indexing has more than a batch to go: alerts
 // then wait (Follower.Busy), so that a backlog (a first start, a rebuilt
@@ -203,14 +269,14 @@ func (a *alerts) Redeliver(ctx context.Context, sub, delivery string) error {
 	if err := a.st.Redeliver(ctx, sub, delivery, time.Now()); err != nil {
 		return storeErr(err)
 	}
-	a.deliverer.Wake()
+	a.wakeDeliverer()
 	return nil
 }
 
 func (a *alerts) RedeliverDead(ctx context.Context, sub string) (int, error) {
 	n, err := a.st.RedeliverDead(ctx, sub, time.Now())
 	if err == nil && n > 0 {
-		a.deliverer.Wake()
+		a.wakeDeliverer()
 	}
 	return n, err
 }

@@ -4,6 +4,7 @@
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
 //	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
 //	        [-token-file F] [-allow-private-webhooks] [-webhook-max-attempts 8] [-webhook-timeout 10s]
+//	        [-replica-id NAME] [-lease-ttl 15s] [-max-lag 0]
 //	searchd export [-data data] -format jsonl|csv|warc|wacz [-q Q] [filters] [-since SEQ] [-o FILE]
 //	searchd import [-data data] FILE.jsonl[.gz]
 //	searchd reindex [-index index] [-data data]
@@ -56,7 +57,8 @@ type config struct {
 	poll      time.Duration
 	logFormat string
 	limits    web.Limits
-	alerts    alertConfig // alerts.go
+	alerts    alertConfig   // alerts.go
+	replica   replicaConfig // replica.go
 
 	// indexMinFree is the free space indexing needs (index.SetMinFree).
 	indexMinFree int64
@@ -74,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
 	limitFlags(fs, &c.limits)
 	c.alerts.flags(fs)
+	c.replica.flags(fs)
 	fs.Int64Var(&c.indexMinFree, "index-min-free", index.DefaultMinFree, "free `bytes` the index's disk must keep; below it indexing pauses until there is room (0: no check)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -94,6 +97,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return c, err
 	}
 	if err := c.alerts.check(); err != nil {
+		return c, err
+	}
+	if err := c.replica.check(); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -151,7 +157,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := metrics.New(st, idx, logger)
 	reg.WatchLag(st, idx, logger)
 	reg.WatchAlerts(st, logger)
-	al := newAlerts(c.alerts, c.batch, c.poll, st, idx, logger)
+	al := newAlerts(c.alerts, c.replica, c.batch, c.poll, st, idx, logger)
+	rep, err := newReplica(ctx, c.replica, st, idx, al.leader, logger)
+	if err != nil {
+		ln.Close()
+		idx.Close()
+		st.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler: web.New(web.Deps{
 			Searcher: idx,
@@ -170,6 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				Captures: exchanges{dir: filepath.Join(c.dataDir, "warc")},
 				IDs:      idx,
 			},
+			Replica: rep,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -185,12 +199,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stopFollow()
 	followed := make(chan error, 1)
 	go func() {
-		followed <- idx.Follow(followCtx, st, c.batch, c.poll, logger, al.afterIndex)
+		followed <- idx.Follow(followCtx, st, c.batch, c.poll, logger, rep.applied, al.afterIndex)
 	}()
 	al.start(followCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "index", c.indexDir, "store", dbPath)
+	logger.Info("listening", "addr", ln.Addr().String(), "index", c.indexDir, "store", dbPath, "replica", c.replica.id)
 
 	var errs []error
 	followDone := false

@@ -110,7 +110,8 @@ func (l *Leader) lead(ctx context.Context, term news.Lease, start time.Time) {
 	termCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
-	l.term.Store(&term)
+	held := term // Term's readers get copies; term itself moves on
+	l.term.Store(&held)
 	l.logger().Info("lease taken: this replica leads", "lease", l.Name, "holder", l.Holder, "epoch", term.Epoch)
 	go func() {
 		defer close(done)
@@ -165,6 +166,8 @@ func (l *Leader) lead(ctx context.Context, term news.Lease, start time.Time) {
 			switch {
 			case err == nil:
 				term = nt
+				held := nt
+				l.term.Store(&held)
 				expiry.Reset(ttl - time.Since(t))
 			case errors.Is(err, news.ErrLeaseLost):
 				stepDown("the lease was taken over", "err", err)

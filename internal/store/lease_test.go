@@ -266,3 +266,41 @@ func TestFencedOutbox(t *testing.T) {
 		t.Errorf("after release: %+v", due)
 	}
 }
+
+func TestReplicaReads(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	if _, ok, err := s.FetchedAfter(ctx, 0); ok || err != nil {
+		t.Fatalf("empty log: %v, %v", ok, err)
+	}
+	a, b := article("https://x/1", "one"), article("https://x/2", "two")
+	b.Fetched = a.Fetched.Add(time.Hour)
+	for _, x := range []*news.Article{a, b} {
+		if _, err := s.Put(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		after int64
+		want  time.Time
+		ok    bool
+	}{{0, a.Fetched, true}, {a.Seq, b.Fetched, true}, {b.Seq, time.Time{}, false}} {
+		got, ok, err := s.FetchedAfter(ctx, c.after)
+		if err != nil || ok != c.ok || !got.Equal(c.want) {
+			t.Errorf("FetchedAfter(%d) = %v, %v, %v; want %v, %v", c.after, got, ok, err, c.want, c.ok)
+		}
+	}
+	if row, err := s.LastMatchRow(ctx); row != 0 || err != nil {
+		t.Errorf("LastMatchRow of an empty outbox: %d, %v", row, err)
+	}
+	if err := s.CreateSubscription(ctx, &news.Subscription{ID: "s", Name: "s", Kind: news.KindSearch, Query: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.RecordMatches(ctx, b.Seq, []news.Match{{Subscription: "s", ArticleID: b.ID, Version: 1, Seq: b.Seq}}, time.Now(), func() string { return "d" })
+	if err != nil || len(rec) != 1 {
+		t.Fatal(rec, err)
+	}
+	if row, err := s.LastMatchRow(ctx); row != rec[0].Row || err != nil {
+		t.Errorf("LastMatchRow = %d, %v; want %d", row, err, rec[0].Row)
+	}
+}

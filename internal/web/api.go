@@ -114,14 +114,6 @@ func (s *server) loadArticle(ctx context.Context, id string) (*news.Article, []s
 	return a, dups, nil
 }
 
-func (s *server) health(w http.ResponseWriter, r *http.Request) error {
-	seq, err := s.Indexed.Checkpoint()
-	if err != nil {
-		return fmt.Errorf("health: %w", err)
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "indexed_seq": seq})
-}
-
 // sources lists the health of every source the crawler has recorded.
 func (s *server) sources(w http.ResponseWriter, r *http.Request) error {
 	list := []news.SourceHealth{}

@@ -70,6 +70,9 @@ type Deps struct {
 	Limits Limits
 	// Exports, when set, serves /api/export.
 	Exports *Exports
+	// Replica, when set, adds the replica's lag and role to /healthz
+	// (health.go).
+	Replica Replica
 }
 
 // server holds the dependencies and the parsed templates.
