@@ -72,119 +72,122 @@ func sameResults(t *testing.T, bases map[string]string) int {
 	return found
 }
 
-// TestReplicas runs two searchd replicas on one store (the mirror
-// crawled), each with its own index: both answer the relevance suite
-// identically; exactly one delivers the alerts; SIGKILLed while a
-// delivery is in flight, the other takes over, and in the end the
-// receiver has every match under exactly one webhook-id, and every
-// delivery id the store made.
-func TestReplicas(t *testing.T) {
+// replicas is two (or more) searchd replicas on one store of the
+// crawled mirror, a webhook receiver, and two subscriptions to it.
+type replicas struct {
+	t               *testing.T
+	dir, data       string
+	mirror, sources string
+	rc              *hookReceiver
+	procs           map[string]*proc
+	bases           map[string]string
+	all, some       created
+	round           int
+}
+
+func newReplicas(t *testing.T, ids ...string) *replicas {
 	dir := t.TempDir()
-	mirror, sources := startMirror(t, dir)
-	data := filepath.Join(dir, "data")
-	crawlOnce(t, sources, data)
-	rc := newHookReceiver(t)
-	args := func(id string) []string {
-		return []string{"-addr", "127.0.0.1:0", "-data", data, "-index", filepath.Join(dir, "index-"+id),
-			"-replica-id", id, "-lease-ttl", "2s", "-allow-private-webhooks", "-poll", "100ms",
-			"-webhook-backoff", "100ms", "-webhook-max-backoff", "1s", "-webhook-timeout", "2s", "-webhook-max-attempts", "1000"}
+	r := &replicas{t: t, dir: dir, data: filepath.Join(dir, "data"), rc: newHookReceiver(t),
+		procs: map[string]*proc{}, bases: map[string]string{}}
+	r.mirror, r.sources = startMirror(t, dir)
+	crawlOnce(t, r.sources, r.data)
+	for _, id := range ids {
+		r.start(id)
 	}
-	procs := map[string]*proc{}
-	bases := map[string]string{}
-	for _, id := range []string{"a", "b"} {
-		procs[id] = start(t, "searchd", args(id)...)
-		bases[id] = "http://" + procs[id].listenAddr(t)
-	}
-	// Both catch up with the log, and exactly one leads.
-	caughtUp := func() (leader string, ok bool) {
-		head := storeHead(t, data)
-		leaders := 0
-		for id, base := range bases {
-			h, up := replicaHealthOf(t, base)
-			if !up || h.Replica != id || h.IndexedSeq != head || h.Lag != 0 || h.Rebuilding {
-				return "", false
-			}
-			if h.AlertLeader {
-				leader = id
-				leaders++
-			}
+	return r
+}
+
+// start runs replica id (again: its index stays).
+func (r *replicas) start(id string) {
+	r.procs[id] = start(r.t, "searchd", "-addr", "127.0.0.1:0", "-data", r.data, "-index", filepath.Join(r.dir, "index-"+id),
+		"-replica-id", id, "-lease-ttl", "2s", "-allow-private-webhooks", "-poll", "100ms",
+		"-webhook-backoff", "100ms", "-webhook-max-backoff", "1s", "-webhook-timeout", "2s", "-webhook-max-attempts", "1000")
+	r.bases[id] = "http://" + r.procs[id].listenAddr(r.t)
+}
+
+// caughtUp tells whether every replica has indexed the whole store and
+// exactly one leads, and which.
+func (r *replicas) caughtUp() (leader string, ok bool) {
+	head := storeHead(r.t, r.data)
+	leaders := 0
+	for id, base := range r.bases {
+		h, up := replicaHealthOf(r.t, base)
+		if !up || h.Replica != id || h.IndexedSeq != head || h.Lag != 0 || h.Rebuilding {
+			return "", false
 		}
-		return leader, leaders == 1
+		if h.AlertLeader {
+			leader = id
+			leaders++
+		}
 	}
+	return leader, leaders == 1
+}
+
+func (r *replicas) waitCaughtUp() string {
 	var leader string
-	waitUntil(t, "both replicas caught up, one leading", 90*time.Second, func() bool {
+	waitUntil(r.t, "every replica caught up, one leading", 90*time.Second, func() bool {
 		var ok bool
-		leader, ok = caughtUp()
+		leader, ok = r.caughtUp()
 		return ok
 	})
-	standby := map[string]string{"a": "b", "b": "a"}[leader]
-	if n := sameResults(t, bases); n < 10 {
-		t.Errorf("only %d queries of the relevance suite found anything", n)
-	}
+	return leader
+}
 
-	// Subscriptions made on the standby: it writes the shared store, the
-	// leader matches and delivers.
-	all := subscribeTo(t, bases[standby], rc, map[string]any{"name": "drills", "query": "断电演练", "webhook": rc.url})
-	some := subscribeTo(t, bases[standby], rc, map[string]any{"name": "drills outside Xiaoshan", "query": "断电演练 -萧山", "webhook": rc.url})
-	round := 0
-	publishRound := func() {
-		for i := range 3 {
-			title := fmt.Sprintf("第%d轮断电演练%d", round, i)
-			text := fmt.Sprintf("滨江区开展第%d轮第%d次断电演练。", round, i)
-			if i == 1 {
-				text = fmt.Sprintf("萧山区开展第%d轮断电演练。", round)
-			}
-			publish(t, mirror, "hhtz", title, text)
+// subscribe makes the two subscriptions through replica id.
+func (r *replicas) subscribe(id string) {
+	r.all = subscribeTo(r.t, r.bases[id], r.rc, map[string]any{"name": "drills", "query": "断电演练", "webhook": r.rc.url})
+	r.some = subscribeTo(r.t, r.bases[id], r.rc, map[string]any{"name": "drills outside Xiaoshan", "query": "断电演练 -萧山", "webhook": r.rc.url})
+}
+
+// publishRound publishes three articles on the mirror (two for each
+// subscription) and crawls them.
+func (r *replicas) publishRound() {
+	for i := range 3 {
+		title := fmt.Sprintf("第%d轮断电演练%d", r.round, i)
+		text := fmt.Sprintf("滨江区开展第%d轮第%d次断电演练。", r.round, i)
+		if i == 1 {
+			text = fmt.Sprintf("萧山区开展第%d轮断电演练。", r.round)
 		}
-		round++
-		crawlOnce(t, sources, data)
+		publish(r.t, r.mirror, "hhtz", title, text)
 	}
+	r.round++
+	crawlOnce(r.t, r.sources, r.data)
+}
 
-	// The receiver hangs: the leader's delivery is in flight when it is
-	// killed.
-	rc.setMode("hang")
-	publishRound()
-	calls := func() int { rc.mu.Lock(); defer rc.mu.Unlock(); return rc.calls }
-	waitUntil(t, "a delivery in flight", 60*time.Second, func() bool { return calls() > 0 })
-	procs[leader].cmd.Process.Signal(syscall.SIGKILL)
-	procs[leader].cmd.Wait()
-	killed := time.Now()
-	delete(bases, leader)
-	rc.setMode("ok")
-	waitUntil(t, "the standby taking over", 60*time.Second, func() bool {
-		h, _ := replicaHealthOf(t, bases[standby])
-		return h.AlertLeader
-	})
-	t.Logf("%s killed mid-delivery; %s leads %v later (lease TTL 2s)", leader, standby, time.Since(killed).Round(10*time.Millisecond))
+func (r *replicas) calls() int {
+	r.rc.mu.Lock()
+	defer r.rc.mu.Unlock()
+	return r.rc.calls
+}
 
-	// More articles; the killed replica comes back (same index) as a
-	// standby and catches up.
-	publishRound()
-	procs[leader] = start(t, "searchd", args(leader)...)
-	bases[leader] = "http://" + procs[leader].listenAddr(t)
-	publishRound()
-
+// checkDelivered waits until every match has reached the receiver and
+// every delivery is delivered (asking replica via), then checks that each
+// match came under exactly one webhook-id and that every delivery id the
+// store made reached the receiver.
+func (r *replicas) checkDelivered(via string) {
+	t := r.t
+	t.Helper()
 	// What should arrive: the published articles the crawler stored (the
 	// oracle is the store, read here).
-	want := map[string]map[string]bool{all.ID: {}, some.ID: {}}
-	for _, a := range storedTexts(t, data) {
+	want := map[string]map[string]bool{r.all.ID: {}, r.some.ID: {}}
+	for _, a := range storedTexts(t, r.data) {
 		if strings.Contains(a[0], "断电演练") {
-			want[all.ID][a[0]] = true
+			want[r.all.ID][a[0]] = true
 			if !strings.Contains(a[1], "萧山") {
-				want[some.ID][a[0]] = true
+				want[r.some.ID][a[0]] = true
 			}
 		}
 	}
-	if len(want[all.ID]) != 3*round || len(want[some.ID]) != 2*round {
-		t.Fatalf("stored %d and %d matching articles, want %d and %d", len(want[all.ID]), len(want[some.ID]), 3*round, 2*round)
+	if len(want[r.all.ID]) != 3*r.round || len(want[r.some.ID]) != 2*r.round {
+		t.Fatalf("stored %d and %d matching articles, want %d and %d", len(want[r.all.ID]), len(want[r.some.ID]), 3*r.round, 2*r.round)
 	}
 	waitUntil(t, "every delivery delivered", 120*time.Second, func() bool {
-		got := rc.received()
-		if len(got[all.ID]) < len(want[all.ID]) || len(got[some.ID]) < len(want[some.ID]) {
+		got := r.rc.received()
+		if len(got[r.all.ID]) < len(want[r.all.ID]) || len(got[r.some.ID]) < len(want[r.some.ID]) {
 			return false
 		}
 		var subs []struct{ State string }
-		getJSON(t, bases[standby]+"/api/subscriptions", &subs)
+		getJSON(t, r.bases[via]+"/api/subscriptions", &subs)
 		for _, s := range subs {
 			if s.State != "delivered" {
 				return false
@@ -192,58 +195,178 @@ func TestReplicas(t *testing.T) {
 		}
 		return len(subs) == 2
 	})
-
-	rec := rc.received()
-	for _, sub := range []created{all, some} {
+	rec := r.rc.received()
+	for _, sub := range []created{r.all, r.some} {
 		got := map[string]bool{}
 		for art, ids := range rec[sub.ID] {
-			got[rc.titles[art]] = true
+			got[r.rc.titles[art]] = true
 			if len(ids) != 1 {
-				t.Errorf("%s: article %q carried by %d webhook-ids %v, want 1", sub.ID, rc.titles[art], len(ids), ids)
+				t.Errorf("%s: article %q carried by %d webhook-ids %v, want 1", sub.ID, r.rc.titles[art], len(ids), ids)
 			}
 		}
 		if !mapsEqual(got, want[sub.ID]) {
 			t.Errorf("%s: receiver has %v, want %v", sub.ID, keys(got), keys(want[sub.ID]))
 		}
 	}
-	// Every delivery the store made reached the receiver, and the lease
-	// moved on to a new epoch.
-	st, err := store.Open(context.Background(), filepath.Join(data, store.FileName))
+	st, err := store.Open(context.Background(), filepath.Join(r.data, store.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rc.mu.Lock()
-	for _, sub := range []created{all, some} {
+	r.rc.mu.Lock()
+	defer r.rc.mu.Unlock()
+	for _, sub := range []created{r.all, r.some} {
 		ds, err := st.Deliveries(context.Background(), sub.ID, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, d := range ds {
-			if _, ok := rc.byID[d.ID]; !ok || d.State != "delivered" {
+			if _, ok := r.rc.byID[d.ID]; !ok || d.State != "delivered" {
 				t.Errorf("delivery %s (%s) never reached the receiver", d.ID, d.State)
 			}
 		}
 	}
-	t.Logf("receiver: %d requests for %d webhook-ids", rc.calls, len(rc.byID))
-	for _, b := range rc.bad {
+	t.Logf("receiver: %d requests for %d webhook-ids", r.rc.calls, len(r.rc.byID))
+	for _, b := range r.rc.bad {
 		t.Error(b)
 	}
-	rc.mu.Unlock()
-	if l, err := st.Lease(context.Background(), "alerts"); err != nil || l.Holder != standby || l.Epoch < 2 {
-		t.Errorf("alert lease %+v, %v; want %s's, epoch ≥ 2", l, err, standby)
+}
+
+// lease reads the alert lease from the store.
+func (r *replicas) lease() (holder string, epoch int64) {
+	st, err := store.Open(context.Background(), filepath.Join(r.data, store.FileName))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer st.Close()
+	l, err := st.Lease(context.Background(), "alerts")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return l.Holder, l.Epoch
+}
+
+// TestReplicas runs two searchd replicas on one store (the mirror
+// crawled), each with its own index: both answer the relevance suite
+// identically; exactly one delivers the alerts; SIGKILLed while a
+// delivery is in flight, the other takes over, and in the end the
+// receiver has every match under exactly one webhook-id, and every
+// delivery id the store made.
+func TestReplicas(t *testing.T) {
+	r := newReplicas(t, "a", "b")
+	leader := r.waitCaughtUp()
+	standby := map[string]string{"a": "b", "b": "a"}[leader]
+	if n := sameResults(t, r.bases); n < 10 {
+		t.Errorf("only %d queries of the relevance suite found anything", n)
+	}
+	// Subscriptions made on the standby: it writes the shared store, the
+	// leader matches and delivers.
+	r.subscribe(standby)
+
+	// The receiver hangs: the leader's delivery is in flight when it is
+	// killed.
+	r.rc.setMode("hang")
+	r.publishRound()
+	waitUntil(t, "a delivery in flight", 60*time.Second, func() bool { return r.calls() > 0 })
+	r.procs[leader].cmd.Process.Signal(syscall.SIGKILL)
+	r.procs[leader].cmd.Wait()
+	killed := time.Now()
+	delete(r.bases, leader)
+	r.rc.setMode("ok")
+	waitUntil(t, "the standby taking over", 60*time.Second, func() bool {
+		h, _ := replicaHealthOf(t, r.bases[standby])
+		return h.AlertLeader
+	})
+	t.Logf("%s killed mid-delivery; %s leads %v later (lease TTL 2s)", leader, standby, time.Since(killed).Round(10*time.Millisecond))
+
+	// More articles; the killed replica comes back (same index) as a
+	// standby and catches up.
+	r.publishRound()
+	r.start(leader)
+	r.publishRound()
+	r.checkDelivered(standby)
+	if holder, epoch := r.lease(); holder != standby || epoch < 2 {
+		t.Errorf("alert lease held by %q in epoch %d; want %s's, epoch ≥ 2", holder, epoch, standby)
 	}
 
 	// Both replicas converge again, the restarted one a standby.
 	waitUntil(t, "both replicas caught up again", 90*time.Second, func() bool {
-		l, ok := caughtUp()
+		l, ok := r.caughtUp()
 		return ok && l == standby
 	})
-	sameResults(t, bases)
-	// The new articles are found alike on both.
-	for _, base := range bases {
-		if r := search(t, base, url.Values{"q": {"断电演练"}}); r.Total != len(want[all.ID]) {
-			t.Errorf("%s: 断电演练 finds %d, want %d", base, r.Total, len(want[all.ID]))
+	sameResults(t, r.bases)
+	for _, base := range r.bases {
+		if res := search(t, base, url.Values{"q": {"断电演练"}}); res.Total != 3*r.round {
+			t.Errorf("%s: 断电演练 finds %d, want %d", base, res.Total, 3*r.round)
 		}
+	}
+}
+
+// TestReplicaPausedLeader: the alerting replica is paused (SIGSTOP) with
+// a delivery in flight, for longer than the lease; the other takes over
+// and delivers. Woken (SIGCONT), the old leader steps down: its term is
+// fenced, so it claims, sends and records nothing more, and the
+// receiver still has every match under exactly one webhook-id.
+func TestReplicaPausedLeader(t *testing.T) {
+	r := newReplicas(t, "a", "b")
+	leader := r.waitCaughtUp()
+	standby := map[string]string{"a": "b", "b": "a"}[leader]
+	r.subscribe(leader)
+	_, epoch := r.lease()
+
+	r.rc.setMode("hang")
+	r.publishRound()
+	waitUntil(t, "a delivery in flight", 60*time.Second, func() bool { return r.calls() > 0 })
+	paused := r.procs[leader]
+	if err := paused.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	defer func() {
+		if !resumed {
+			paused.cmd.Process.Signal(syscall.SIGCONT)
+		}
+	}()
+	r.rc.setMode("ok")
+	waitUntil(t, "the standby taking over", 60*time.Second, func() bool {
+		h, _ := replicaHealthOf(t, r.bases[standby])
+		return h.AlertLeader
+	})
+	r.publishRound()
+	// Every match is delivered by the new leader while the old one sleeps
+	// (which would hang a request to it: only the standby is asked).
+	r.checkDelivered(standby)
+
+	paused.mu.Lock()
+	before := paused.logs.Len()
+	paused.mu.Unlock()
+	if err := paused.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	resumed = true
+	waitUntil(t, "the woken leader stepping down", 60*time.Second, func() bool {
+		return strings.Contains(paused.tail(), "stepping down")
+	})
+	// What it did after waking: no attempt recorded (a delivery logged),
+	// whatever it tried was refused by the fence.
+	paused.mu.Lock()
+	woke := paused.logs.String()[before:]
+	paused.mu.Unlock()
+	for _, line := range strings.Split(woke, "\n") {
+		switch {
+		case strings.Contains(line, `msg="webhook delivery"`) || strings.Contains(line, `msg="alerts matched"`):
+			t.Errorf("the stale leader wrote after waking: %s", line)
+		case strings.Contains(line, "lease lost") || strings.Contains(line, "stepping down"):
+			t.Logf("stale leader: %s", line)
+		}
+	}
+	if holder, e := r.lease(); holder != standby || e != epoch+1 {
+		t.Errorf("alert lease held by %q in epoch %d; want %s's in epoch %d", holder, e, standby, epoch+1)
+	}
+	// One more round with both awake: still one leader, still exactly once.
+	r.publishRound()
+	r.checkDelivered(standby)
+	if l := r.waitCaughtUp(); l != standby {
+		t.Errorf("%s leads after the old leader woke, want %s", l, standby)
 	}
 }
