@@ -17,6 +17,13 @@
 // A HealthChecker watches the sources and records source-health events
 // through the same outbox.
 //
+// Where several processes share one store (searchd's replicas), a Leader
+// elects the one that runs the three: the holder of a store lease, which
+// it renews while it lives. Its outbox writes go through the store fenced
+// to its lease term, and its Deliverer claims each delivery (Claims)
+// before the attempt, so that a leader that lost the lease without
+// knowing it (paused past the expiry) sends and records nothing.
+//
 //	f := &alert.Follower{Store: st, Match: match, Logger: logger}
 //	d := &alert.Deliverer{Store: st, Client: alert.Guard{}.Client(10*time.Second), Logger: logger}
 //	go f.Run(ctx)

@@ -121,7 +121,7 @@ func (l *Leader) lead(ctx context.Context, term news.Lease, start time.Time) {
 	// compares the expiry with other processes' wall clocks, and the time
 	// of the call that took or renewed the lease is a lower bound of when
 	// the store wrote it.
-	expiry := time.NewTimer(ttl)
+	expiry := time.NewTimer(ttl - time.Since(start))
 	defer expiry.Stop()
 	renew := time.NewTicker(max(ttl/3, time.Millisecond))
 	defer renew.Stop()
