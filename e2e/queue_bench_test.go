@@ -41,11 +41,12 @@ func BenchmarkQueueWorkers(b *testing.B) {
     schedule: '* * * * *'
     delay: 0s
     max_pages: %d
+    max_articles: %d
     discovery:
       - kind: html-list
         url: %s/bulk/list/index.html
     article_url: '^%s/bulk/art/\d+\.html$'
-`, h, (benchArticles/hosts+99)/100, srv.URL, regexp.QuoteMeta(srv.URL))
+`, h, (benchArticles/hosts+99)/100, benchArticles/hosts, srv.URL, regexp.QuoteMeta(srv.URL))
 		}
 		dir := b.TempDir()
 		sources := filepath.Join(dir, "sources.yaml")
