@@ -4,7 +4,7 @@
 //	searchd [-addr 127.0.0.1:8080] [-index index] [-data data] [-batch 500] [-poll 1s] [-log text|json]
 //	        [-read-only] [-rate 0] [-burst 0] [-max-searches 8] [-max-body 1048576]
 //	        [-token-file F] [-allow-private-webhooks] [-webhook-max-attempts 8] [-webhook-timeout 10s]
-//	        [-replica-id NAME] [-lease-ttl 15s] [-max-lag 0]
+//	        [-replica-id HOST:INDEX] [-lease-ttl 15s] [-max-lag 0]
 //	searchd export [-data data] -format jsonl|csv|warc|wacz [-q Q] [filters] [-since SEQ] [-o FILE]
 //	searchd import [-data data] FILE.jsonl[.gz]
 //	searchd reindex [-index index] [-data data]
@@ -99,7 +99,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if err := c.alerts.check(); err != nil {
 		return c, err
 	}
-	if err := c.replica.check(); err != nil {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := c.replica.check(set, c.indexDir); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -47,12 +48,17 @@ type replicaConfig struct {
 }
 
 func (c *replicaConfig) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.id, "replica-id", defaultReplicaID(), "this searchd's `name` among the replicas that follow one store (unique; default host-pid)")
+	fs.StringVar(&c.id, "replica-id", "", "this searchd's `name` among the replicas that follow one store (unique; default HOST:INDEX-PATH)")
 	fs.DurationVar(&c.leaseTTL, "lease-ttl", 15*time.Second, "how long the alert lease lasts unrenewed: after a crash, another replica takes over alerts within this")
 	fs.DurationVar(&c.maxLag, "max-lag", 0, "/healthz answers 503 while the index is rebuilt or its oldest unindexed version waits longer than this (0: always 200)")
 }
 
-func (c *replicaConfig) check() error {
+// check checks the flags and names the replica after its index when
+// -replica-id is not given.
+func (c *replicaConfig) check(set map[string]bool, indexDir string) error {
+	if !set["replica-id"] {
+		c.id = defaultReplicaID(indexDir)
+	}
 	switch {
 	case c.id == "":
 		return errors.New("-replica-id: want a name")
@@ -64,12 +70,20 @@ func (c *replicaConfig) check() error {
 	return nil
 }
 
-func defaultReplicaID() string {
+// defaultReplicaID names a replica by its host and index directory: no
+// two live searchd share an index, so the name is unique among them, and
+// a searchd restarted on its index (after a crash, say) is the same
+// replica — it takes its alert lease back at once, in a new epoch that
+// fences its dead predecessor, instead of waiting out the lease.
+func defaultReplicaID(indexDir string) string {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "searchd"
 	}
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	if abs, err := filepath.Abs(indexDir); err == nil {
+		indexDir = abs
+	}
+	return host + ":" + indexDir
 }
 
 // replica tracks this searchd's place in the log for /healthz.

@@ -166,3 +166,30 @@ func TestReplicaFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRestartTakesLeaseBack: a searchd restarted on its index after a
+// crash (its lease still running in the store) is the same replica by
+// default: it leads again at once, in a new epoch that fences the dead
+// one, rather than waiting out the lease.
+func TestRestartTakesLeaseBack(t *testing.T) {
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	id := defaultReplicaID(filepath.Join(dir, "index"))
+	if !strings.Contains(id, filepath.Join(dir, "index")) {
+		t.Fatalf("default replica id %q does not name the index", id)
+	}
+	// The crashed predecessor's term: an hour left.
+	dead, err := st.AcquireLease(context.Background(), alertLease, id, time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := startWith(t, dir)
+	eventually(t, "leading again", func() bool { h, _ := getHealth(t, base); return *h.AlertLeader })
+	if h, _ := getHealth(t, base); h.Replica != id {
+		t.Errorf("replica %q, want %q", h.Replica, id)
+	}
+	l, err := st.Lease(context.Background(), alertLease)
+	if err != nil || l.Holder != id || l.Epoch != dead.Epoch+1 {
+		t.Errorf("lease %+v, %v; want %s's in epoch %d", l, err, id, dead.Epoch+1)
+	}
+}

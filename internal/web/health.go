@@ -40,10 +40,11 @@ type ReplicaHealth struct {
 }
 
 // healthJSON is the body of /healthz. The first two fields are the
-// original ones; the rest are there when searchd runs as a replica.
+// original ones (in the order they always came out); the rest are there
+// when a Replica is given.
 type healthJSON struct {
-	Status      string   `json:"status"`
 	IndexedSeq  int64    `json:"indexed_seq"`
+	Status      string   `json:"status"`
 	Replica     string   `json:"replica,omitempty"`
 	StoreSeq    *int64   `json:"store_seq,omitempty"`
 	Lag         *int64   `json:"lag,omitempty"`
