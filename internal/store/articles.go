@@ -124,7 +124,7 @@ func (s *Store) Put(ctx context.Context, a *news.Article) (Outcome, error) {
 		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)
 	}
 	if s.appended != nil {
-		s.appended()
+		s.appended("articles")
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)

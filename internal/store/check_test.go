@@ -79,3 +79,20 @@ func TestIsDiskFull(t *testing.T) {
 }
 
 func diskFullErr() error { return fmt.Errorf("%w (/data): x", ErrDiskFull) }
+
+// TestCheckPostgres: on PostgreSQL, Check is a sanity query (the server
+// checks its own pages; TestCheck's damage is a SQLite file's).
+func TestCheckPostgres(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openPG(t)
+	if _, err := s.Put(ctx, article("http://a/1", "滨江")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("sound store: %v", err)
+	}
+	s.Close()
+	if err := s.Check(ctx); err == nil {
+		t.Error("check of a closed store passed")
+	}
+}

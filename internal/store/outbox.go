@@ -62,6 +62,9 @@ func (s *Store) RecordMatches(ctx context.Context, upTo int64, ms []news.Match, 
 	if err != nil {
 		return nil, fmt.Errorf("store: record matches up to seq %d: %w", upTo, err)
 	}
+	if s.appended != nil {
+		s.appended("matches")
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_state (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, alertCheckpointKey, upTo); err != nil {
 		return nil, fmt.Errorf("store: record matches: %w", err)
@@ -87,6 +90,9 @@ func (s *Store) RecordEvents(ctx context.Context, ms []news.Match, now time.Time
 	out, err := insertMatches(ctx, tx, ms, now, newID)
 	if err != nil {
 		return nil, fmt.Errorf("store: record events: %w", err)
+	}
+	if s.appended != nil {
+		s.appended("matches")
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: record events: %w", err)

@@ -36,10 +36,11 @@ const FileName = "riverside.db"
 // Store is an open database.
 type Store struct {
 	db *db
-	// appended, when set (tests only), runs inside Put's transaction
-	// after the new version took its sequence number and before it
-	// commits: a late commit, made on purpose.
-	appended func()
+	// appended, when set (tests only), runs inside a transaction that
+	// appends to a followed log ("articles" or "matches") after the new
+	// rows took their sequence numbers and before it commits: a late
+	// commit, made on purpose.
+	appended func(log string)
 }
 
 // IsURL reports whether where names a PostgreSQL database
