@@ -26,13 +26,18 @@ import (
 	"testing"
 )
 
-// server is the test binary's one PostgreSQL, started on first use.
-var server struct {
+// shared is a server the test binary starts on first use.
+type shared struct {
 	once sync.Once
 	srv  *Server
 	err  error
-	next atomic.Int64 // numbers the databases
 }
+
+// fast is the tests' server; durable the benchmarks' (see DurableURL).
+var fast, durable shared
+
+// next numbers the databases.
+var next atomic.Int64
 
 // Server is a running PostgreSQL.
 type Server struct {
@@ -55,12 +60,33 @@ func URL(t testing.TB) string {
 		}
 		t.Skipf("PostgreSQL is not installed (apt-get install postgresql): %v", err)
 	}
-	server.once.Do(func() { server.srv, server.err = start(bin) })
-	if server.err != nil {
-		t.Fatalf("pgtest: %v", server.err)
+	return database(t, bin, &fast, false)
+}
+
+// DurableURL is URL on a server that makes every commit durable, as a
+// production server does (fsync, synchronous_commit and full-page
+// writes on; URL's server has them off, as test data need not survive
+// a power cut): for benchmarks against SQLite's synchronous(FULL).
+func DurableURL(t testing.TB) string {
+	t.Helper()
+	bin, err := binDir()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is not installed (CI is set: .ci/run installs it): %v", err)
+		}
+		t.Skipf("PostgreSQL is not installed (apt-get install postgresql): %v", err)
 	}
-	s := server.srv
-	name := fmt.Sprintf("t%d_%d", os.Getpid(), server.next.Add(1))
+	return database(t, bin, &durable, true)
+}
+
+func database(t testing.TB, bin string, sh *shared, durable bool) string {
+	t.Helper()
+	sh.once.Do(func() { sh.srv, sh.err = start(bin, durable) })
+	if sh.err != nil {
+		t.Fatalf("pgtest: %v", sh.err)
+	}
+	s := sh.srv
+	name := fmt.Sprintf("t%d_%d", os.Getpid(), next.Add(1))
 	if out, err := s.command("createdb", "-h", "127.0.0.1", "-p", strconv.Itoa(s.port), "-U", "riverside", name).CombinedOutput(); err != nil {
 		t.Fatalf("pgtest: createdb: %v\n%s", err, out)
 	}
@@ -104,7 +130,7 @@ func version(pgCtl string) int {
 
 // start makes a cluster and starts it, trying another port when the one
 // picked was taken in between.
-func start(bin string) (*Server, error) {
+func start(bin string, durable bool) (*Server, error) {
 	s := &Server{bin: bin}
 	if os.Geteuid() == 0 {
 		cred, err := unprivileged()
@@ -124,8 +150,9 @@ func start(bin string) (*Server, error) {
 		}
 	}
 	data := filepath.Join(dir, "data")
-	// --no-sync and fsync=off: a test server's data need not survive a
-	// power cut, and the tests run much faster without flushes.
+	// --no-sync and, unless durable, fsync=off: a test server's data
+	// need not survive a power cut, and the tests run three times
+	// faster without flushes.
 	if out, err := s.command("initdb", "-D", data, "-U", "riverside", "--auth=trust", "--encoding=UTF8",
 		"--locale=C", "--no-sync", "--no-instructions").CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
@@ -142,8 +169,10 @@ func start(bin string) (*Server, error) {
 		}
 		s.port = port
 		conf := fmt.Sprintf("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\n"+
-			"fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n"+
-			"shared_buffers = 32MB\n", port)
+			"max_connections = 300\nshared_buffers = 32MB\n", port)
+		if !durable {
+			conf += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+		}
 		if err := appendFile(filepath.Join(data, "postgresql.auto.conf"), conf); err != nil {
 			return nil, err
 		}
