@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package pgtest starts a real PostgreSQL server for tests: initdb and
 // pg_ctl into a temporary directory, listening on a free 127.0.0.1 port
 // only, one server per test binary, a fresh database per test.
