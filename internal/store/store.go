@@ -118,6 +118,9 @@ func Open(ctx context.Context, where string) (*Store, error) {
 // openAttempts bounds the retries of Open (about 10 s in all).
 const openAttempts = 20
 
+// maxPostgresConns bounds one process's connections to PostgreSQL.
+const maxPostgresConns = 16
+
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	s, err := open(ctx, "pgx", dsn, &dialect{postgres: true})
 	if err != nil {
@@ -132,6 +135,15 @@ func open(ctx context.Context, driver, dsn string, d *dialect) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: &db{DB: sdb, d: d}}
+	if d.postgres {
+		// Each connection is a server process: bound what one crawler or
+		// searchd may hold, so that several hosts stay well inside the
+		// server's max_connections (100 by default). No store call
+		// needs a second connection while its transaction holds the log
+		// lock, so waiters for the lock cannot starve its holder.
+		sdb.SetMaxOpenConns(maxPostgresConns)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+	}
 	if d.postgres {
 		err = s.migratePostgres(ctx)
 	} else {
