@@ -143,8 +143,6 @@ func open(ctx context.Context, driver, dsn string, d *dialect) (*Store, error) {
 		// lock, so waiters for the lock cannot starve its holder.
 		sdb.SetMaxOpenConns(maxPostgresConns)
 		sdb.SetConnMaxIdleTime(5 * time.Minute)
-	}
-	if d.postgres {
 		err = s.migratePostgres(ctx)
 	} else {
 		err = s.migrate(ctx)
