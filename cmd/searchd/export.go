@@ -26,6 +26,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("searchd export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data", "data", "data `directory` holding "+store.FileName+" and warc/")
+	storeAt := storeFlag(fs)
 	format := fs.String("format", "jsonl", "export `format`: jsonl, csv, warc or wacz")
 	q := fs.String("q", "", "export only the articles this `query` finds (the search query language)")
 	source := fs.String("source", "", "only this source `id`")
@@ -66,8 +67,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 
-	dbPath := filepath.Join(*dataDir, store.FileName)
-	if _, err := os.Stat(dbPath); err != nil {
+	dbPath := store.Location(*dataDir, *storeAt)
+	if _, err := os.Stat(dbPath); !store.IsURL(dbPath) && err != nil {
 		return fmt.Errorf("export: no store at %s: %w", dbPath, err)
 	}
 	st, err := store.Open(ctx, dbPath)
