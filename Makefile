@@ -10,7 +10,7 @@ DATA   ?= data
 INDEX  ?= index
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build demo run test lint bench bench-search extract-bench clean fuzz soak
+.PHONY: all build demo demo-cluster run test lint bench bench-search extract-bench clean fuzz soak
 
 all: build
 
@@ -20,6 +20,12 @@ build:
 # The offline demo: mirror + crawler (every source every minute) + searchd.
 demo: build
 	DEMO_ADDR=$(DEMO_ADDR) DEMO_MIRROR_ADDR=$(DEMO_MIRROR_ADDR) DEMO_DATA=$(DEMO_DATA) BIN=$(BIN) ./scripts/demo.sh
+
+# The offline demo scaled out: mirror + PostgreSQL store + Redis frontier +
+# two crawler workers + two searchd replicas (needs Debian's postgresql and
+# redis-server).
+demo-cluster: build
+	DEMO_ADDR=$(DEMO_ADDR) DEMO_MIRROR_ADDR=$(DEMO_MIRROR_ADDR) BIN=$(BIN) ./scripts/demo-cluster.sh
 
 # The real thing: crawler daemon and searchd against sources.yaml.
 run: build

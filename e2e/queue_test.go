@@ -339,7 +339,21 @@ func TestQueueTwoWorkers(t *testing.T) {
 	got, stats := storedArticles(t, data, true)
 	if len(got) != perSite || stats.Versions != perSite || stats.Aliases != perSite {
 		t.Errorf("stored %d articles (%+v), want %d, one version each, and %[3]d duplicate URLs", len(got), stats, perSite)
+		for _, w := range []*worker{w1, w2} {
+			t.Logf("worker summary:\n%s\nits warnings:\n%s", w.out.String(), warnings(w.err.String()))
+		}
 	}
+}
+
+// warnings keeps the WARN and ERROR lines of a crawler's log.
+func warnings(log string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }
 
 // TestQueueWorkerKilled: one of two workers is SIGKILLed in the middle of

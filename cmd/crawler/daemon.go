@@ -29,7 +29,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return exitError{code: 1, msg: err.Error()}
 	}
 	srcs := cfg.Sources
-	st, err := openStore(ctx, cf.data)
+	st, err := openStore(ctx, cf)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func TestOnceAndExtract(t *testing.T) {
 	}
 
 	// Every article points at its raw capture, which reads back byte for byte.
-	st, err := openStore(context.Background(), filepath.Join(dir, "data"))
+	st, err := openStore(context.Background(), commonFlags{data: filepath.Join(dir, "data")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestRunDaemon(t *testing.T) {
 	if !strings.Contains(logs.String(), "crawler stopped") || hits.Load() != 1 {
 		t.Errorf("list fetched %d times, logs:\n%s", hits.Load(), logs.String())
 	}
-	st, err := openStore(context.Background(), filepath.Join(dir, "data"))
+	st, err := openStore(context.Background(), commonFlags{data: filepath.Join(dir, "data")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ type commonFlags struct {
 	config, data, userAgent, logLevel string
 	parallel                          int
 	queue                             string
+	store                             string
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -33,6 +34,7 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.userAgent, "user-agent", "", "User-Agent header (default identifies Riverside)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&c.parallel, "parallel", 4, "sources crawled at once")
+	fs.StringVar(&c.store, "store", "", "the store: a SQLite `file` or a postgres:// URL (default DATA/"+store.FileName+")")
 	fs.StringVar(&c.queue, "queue", "", "share passes and host pacing with other workers through Redis at `URL` (redis://host:port/db[?lease=30s])")
 }
 
@@ -44,8 +46,8 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-func openStore(ctx context.Context, dataDir string) (*store.Store, error) {
-	return store.Open(ctx, filepath.Join(dataDir, store.FileName))
+func openStore(ctx context.Context, cf commonFlags) (*store.Store, error) {
+	return store.Open(ctx, store.Location(cf.data, cf.store))
 }
 
 // openCaptures opens the WARC writer under DATA/warc and returns the
@@ -98,7 +100,7 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return exitError{code: 1, msg: fmt.Sprintf("no source %q in %s", *only, cf.config)}
 		}
 	}
-	st, err := openStore(ctx, cf.data)
+	st, err := openStore(ctx, cf)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("searchd export", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data", "data", "data `directory` holding "+store.FileName+" and warc/")
+	storeAt := storeFlag(fs)
 	format := fs.String("format", "jsonl", "export `format`: jsonl, csv, warc or wacz")
 	q := fs.String("q", "", "export only the articles this `query` finds (the search query language)")
 	source := fs.String("source", "", "only this source `id`")
@@ -66,8 +67,8 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 
-	dbPath := filepath.Join(*dataDir, store.FileName)
-	if _, err := os.Stat(dbPath); err != nil {
+	dbPath := store.Location(*dataDir, *storeAt)
+	if _, err := os.Stat(dbPath); !store.IsURL(dbPath) && err != nil {
 		return fmt.Errorf("export: no store at %s: %w", dbPath, err)
 	}
 	st, err := store.Open(ctx, dbPath)
@@ -103,6 +104,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	name := "stdout"
 	if *out != "" {
 		name = *out
+		sweepParts(stderr, *out, time.Now())
 		if file, err = os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*.part"); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -269,4 +271,38 @@ func (p *progress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// sweepParts removes the temporary files that earlier exports to out left
+// behind when they were killed (a SIGKILL runs no deferred cleanup). A
+// part file still being written by a running export is recent: only those
+// untouched for partAge are removed.
+func sweepParts(stderr io.Writer, out string, now time.Time) {
+	parts, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+globEscape(filepath.Base(out))+".*.part"))
+	for _, p := range parts {
+		fi, err := os.Stat(p)
+		if err != nil || now.Sub(fi.ModTime()) < partAge {
+			continue
+		}
+		if err := os.Remove(p); err == nil {
+			fmt.Fprintf(stderr, "export: removed %s, left by an interrupted export\n", p)
+		}
+	}
+}
+
+// partAge is how long a part file must have been left untouched before an
+// export to the same name removes it.
+const partAge = 10 * time.Minute
+
+// globEscape quotes the glob metacharacters of a file name.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -110,3 +110,32 @@ func TestExportImportReindexCommands(t *testing.T) {
 		t.Errorf("left beside the index: %v", ents)
 	}
 }
+
+func TestSweepParts(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "corpus[1].jsonl")
+	old := filepath.Join(dir, ".corpus[1].jsonl.123.part")
+	fresh := filepath.Join(dir, ".corpus[1].jsonl.456.part")
+	other := filepath.Join(dir, ".other.jsonl.789.part")
+	for _, p := range []string{old, fresh, other} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	for _, p := range []string{old, other} {
+		if err := os.Chtimes(p, now.Add(-time.Hour), now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var msg strings.Builder
+	sweepParts(&msg, out, now)
+	for p, want := range map[string]bool{old: false, fresh: true, other: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s: exists = %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
+	if !strings.Contains(msg.String(), filepath.Base(old)) {
+		t.Errorf("message %q does not name the removed file", msg.String())
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"riverside/internal/export"
 	"riverside/internal/store"
@@ -25,6 +24,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("searchd import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dataDir := fs.String("data", "data", "data `directory` to import into (its store must be empty)")
+	storeAt := storeFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		in = br
 	}
 
-	st, err := store.Open(ctx, filepath.Join(*dataDir, store.FileName))
+	st, err := store.Open(ctx, store.Location(*dataDir, *storeAt))
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

@@ -53,6 +53,7 @@ type config struct {
 	addr      string
 	indexDir  string
 	dataDir   string
+	storeAt   string // -store
 	batch     int
 	poll      time.Duration
 	logFormat string
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "HTTP listen `address` (port 0 picks a free port)")
 	fs.StringVar(&c.indexDir, "index", "index", "Bleve index `directory` (created when missing)")
 	fs.StringVar(&c.dataDir, "data", "data", "data `directory` holding "+store.FileName)
+	fs.StringVar(&c.storeAt, "store", "", storeUsage)
 	fs.IntVar(&c.batch, "batch", 500, "article versions indexed per batch")
 	fs.DurationVar(&c.poll, "poll", time.Second, "pause between looks at the store once caught up")
 	fs.StringVar(&c.logFormat, "log", "text", "log format on stderr: text or json")
@@ -139,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	// store.Open creates the database when the crawler has not yet: both
 	// sides migrate the same schema, so either may start first.
-	dbPath := filepath.Join(c.dataDir, store.FileName)
+	dbPath := store.Location(c.dataDir, c.storeAt)
 	st, err := store.Open(ctx, dbPath)
 	if err != nil {
 		return err
@@ -206,7 +208,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	al.start(followCtx)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	logger.Info("listening", "addr", ln.Addr().String(), "index", c.indexDir, "store", dbPath, "replica", c.replica.id)
+	logger.Info("listening", "addr", ln.Addr().String(), "index", c.indexDir, "store", store.Redacted(dbPath), "replica", c.replica.id)
 
 	var errs []error
 	followDone := false

@@ -24,6 +24,7 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	indexDir := fs.String("index", "index", "Bleve index `directory` to rebuild")
 	dataDir := fs.String("data", "data", "data `directory` holding "+store.FileName)
+	storeAt := storeFlag(fs)
 	batch := fs.Int("batch", 1000, "article versions indexed per batch")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -34,8 +35,8 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *batch <= 0 {
 		return fmt.Errorf("reindex: -batch %d: want > 0", *batch)
 	}
-	dbPath := filepath.Join(*dataDir, store.FileName)
-	if _, err := os.Stat(dbPath); err != nil {
+	dbPath := store.Location(*dataDir, *storeAt)
+	if _, err := os.Stat(dbPath); !store.IsURL(dbPath) && err != nil {
 		return fmt.Errorf("reindex: no store at %s: %w", dbPath, err)
 	}
 

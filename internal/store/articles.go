@@ -56,6 +56,11 @@ func (s *Store) Put(ctx context.Context, a *news.Article) (Outcome, error) {
 		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)
 	}
 	defer tx.Rollback()
+	// Taken before anything is read, so that two writers of one article
+	// never both take its next version number either.
+	if err := s.db.d.lockLog(ctx, tx, logLockKey); err != nil {
+		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)
+	}
 
 	var version int
 	var hash string
@@ -107,19 +112,19 @@ func (s *Store) Put(ctx context.Context, a *news.Article) (Outcome, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO articles
+	var seq int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO articles
 		(id, version, url, source_id, districts, title, published, author, publisher, lang, text,
 		 fetched, hash, fields, capture_file, capture_offset)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		a.ID, a.Version, a.URL, a.SourceID, strings.Join(a.Districts, ","), a.Title,
 		formatTime(a.Published), a.Author, a.Publisher, a.Lang, a.Text,
-		a.Fetched.UTC().Format(timeLayout), a.Hash, string(fields), a.Capture.File, a.Capture.Offset)
+		a.Fetched.UTC().Format(timeLayout), a.Hash, string(fields), a.Capture.File, a.Capture.Offset).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)
 	}
-	seq, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)
+	if s.appended != nil {
+		s.appended("articles")
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: put %s: %w", a.URL, err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // TestCheck: a sound store passes the integrity check; one with a page
@@ -70,6 +72,8 @@ func TestIsDiskFull(t *testing.T) {
 		{fmt.Errorf("store: open: %w", diskFullErr()), true},
 		{errors.New("database or disk is full"), false}, // words alone are not enough
 		{errors.New("disk I/O error"), false},
+		{fmt.Errorf("store: put x: %w", &pgconn.PgError{Code: "53100", Message: "could not extend file"}), true},
+		{fmt.Errorf("store: put x: %w", &pgconn.PgError{Code: "23505"}), false},
 		{nil, false},
 	} {
 		if got := IsDiskFull(tt.err); got != tt.want {
@@ -79,3 +83,20 @@ func TestIsDiskFull(t *testing.T) {
 }
 
 func diskFullErr() error { return fmt.Errorf("%w (/data): x", ErrDiskFull) }
+
+// TestCheckPostgres: on PostgreSQL, Check is a sanity query (the server
+// checks its own pages; TestCheck's damage is a SQLite file's).
+func TestCheckPostgres(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openPG(t)
+	if _, err := s.Put(ctx, article("http://a/1", "滨江")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("sound store: %v", err)
+	}
+	s.Close()
+	if err := s.Check(ctx); err == nil {
+		t.Error("check of a closed store passed")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
 )
 
@@ -29,12 +30,21 @@ const probeFree = -1
 // sqliteFull is SQLITE_FULL, SQLite's "database or disk is full".
 const sqliteFull = 13
 
+// pgDiskFull is PostgreSQL's SQLSTATE disk_full.
+const pgDiskFull = "53100"
+
 // IsDiskFull tells whether err comes from a disk with no space left: a
-// write SQLite could not make (SQLITE_FULL, and its extended codes), an
-// ENOSPC, or a store that could not be opened for it (ErrDiskFull).
+// write SQLite could not make (SQLITE_FULL, and its extended codes), a
+// PostgreSQL server's disk_full, an ENOSPC, or a store that could not be
+// opened for it (ErrDiskFull). (diskFull, the hint at Open, is SQLite's
+// only: a PostgreSQL server's disk is not ours to look at.)
 func IsDiskFull(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code()&0xff == sqliteFull {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == pgDiskFull {
 		return true
 	}
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, ErrDiskFull)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +41,7 @@ func (s *Store) versions(ctx context.Context, sel news.Selection, latest bool, f
 		args = append(args, sel.Lang)
 	}
 	if sel.District != "" {
-		where = append(where, "instr(',' || districts || ',', ?) > 0")
+		where = append(where, s.db.d.instr("',' || districts || ','", "?")+" > 0")
 		args = append(args, ","+sel.District+",")
 	}
 	if latest {
@@ -172,9 +171,10 @@ var ErrNotEmpty = errors.New("store: not empty")
 // versions and sequence numbers. It runs in one transaction: a failed
 // import leaves the store empty, so it can simply be run again.
 type Import struct {
-	tx      *sql.Tx
-	put     *sql.Stmt
-	alias   *sql.Stmt
+	tx      *txn
+	put     *stmt
+	alias   *stmt
+	d       *dialect
 	lastSeq int64
 	n       int
 }
@@ -184,6 +184,10 @@ type Import struct {
 func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
+		return nil, fmt.Errorf("store: import: %w", err)
+	}
+	if err := s.db.d.lockLog(ctx, tx, logLockKey); err != nil {
+		tx.Rollback()
 		return nil, fmt.Errorf("store: import: %w", err)
 	}
 	var n int
@@ -203,12 +207,12 @@ func (s *Store) BeginImport(ctx context.Context) (*Import, error) {
 		tx.Rollback()
 		return nil, fmt.Errorf("store: import: %w", err)
 	}
-	alias, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO aliases (url, id, source_id, seen) VALUES (?, ?, ?, ?)`)
+	alias, err := tx.PrepareContext(ctx, `INSERT INTO aliases (url, id, source_id, seen) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("store: import: %w", err)
 	}
-	return &Import{tx: tx, put: put, alias: alias}, nil
+	return &Import{tx: tx, put: put, alias: alias, d: s.db.d}, nil
 }
 
 // Add inserts one version. Versions must come in increasing sequence
@@ -238,7 +242,8 @@ func (im *Import) Add(ctx context.Context, a *news.Article, duplicates []string)
 		// it under its original, as on the machine it came from. (Its
 		// fingerprint is not exported; new copies of it are found
 		// against articles crawled from now on.)
-		if _, err := im.tx.ExecContext(ctx, `INSERT OR REPLACE INTO near_dups (id, of_id, distance, seen) VALUES (?, ?, -1, ?)`,
+		if _, err := im.tx.ExecContext(ctx, `INSERT INTO near_dups (id, of_id, distance, seen) VALUES (?, ?, -1, ?)
+			ON CONFLICT (id) DO UPDATE SET of_id = excluded.of_id, distance = excluded.distance, seen = excluded.seen`,
 			a.ID, a.DuplicateOf, a.Fetched.UTC().Format(timeLayout)); err != nil {
 			return fmt.Errorf("store: import near duplicate %s: %w", a.ID, err)
 		}
@@ -260,8 +265,18 @@ func (im *Import) Add(ctx context.Context, a *news.Article, duplicates []string)
 func (im *Import) Commit(ctx context.Context) (int, error) {
 	im.put.Close()
 	im.alias.Close()
+	if im.d.postgres && im.lastSeq > 0 {
+		// Identity values come from a sequence that explicit seqs do not
+		// move (SQLite's AUTOINCREMENT follows them by itself).
+		if _, err := im.tx.ExecContext(ctx,
+			`SELECT setval(pg_get_serial_sequence('articles', 'seq'), ?)`, im.lastSeq); err != nil {
+			im.tx.Rollback()
+			return 0, fmt.Errorf("store: import: move the seq sequence: %w", err)
+		}
+	}
 	if _, err := im.tx.ExecContext(ctx, `INSERT INTO alert_state (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`, alertCheckpointKey, im.lastSeq); err != nil {
+		ON CONFLICT (key) DO UPDATE SET value = `+im.d.greatest("alert_state.value", "excluded.value"),
+		alertCheckpointKey, im.lastSeq); err != nil {
 		im.tx.Rollback()
 		return 0, fmt.Errorf("store: import: move the alert checkpoint: %w", err)
 	}

@@ -139,9 +139,9 @@ func readLease(ctx context.Context, q queryRower, name string) (news.Lease, erro
 
 // fenceFunc checks, inside a write transaction, that the writer may still
 // write; nil lets every writer through (a single process, no lease).
-type fenceFunc func(ctx context.Context, tx *sql.Tx) error
+type fenceFunc func(ctx context.Context, tx *txn) error
 
-func (f fenceFunc) check(ctx context.Context, tx *sql.Tx) error {
+func (f fenceFunc) check(ctx context.Context, tx *txn) error {
 	if f == nil {
 		return nil
 	}
@@ -156,7 +156,7 @@ func (f fenceFunc) check(ctx context.Context, tx *sql.Tx) error {
 // of slipping in between the check and the writes. SQLite runs write
 // transactions one at a time, which gives the same order.
 func termFence(l news.Lease, at time.Time) fenceFunc {
-	return func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *txn) error {
 		q := `UPDATE leases SET epoch = epoch WHERE name = ? AND holder = ? AND epoch = ?`
 		args := []any{l.Name, l.Holder, l.Epoch}
 		if !at.IsZero() {

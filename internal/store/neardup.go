@@ -56,12 +56,18 @@ func (s *Store) PutFingerprint(ctx context.Context, id, lang, title string, fp u
 	}
 	defer tx.Rollback()
 	at := seen.UTC().Format(timeLayout)
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprints (id, lang, title, fp, seen) VALUES (?, ?, ?, ?, ?)`,
+	// Deleted and inserted rather than updated, so that it counts as the
+	// newest (Fingerprints reads by rowid).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprints WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("store: fingerprint %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO fingerprints (id, lang, title, fp, seen) VALUES (?, ?, ?, ?, ?)`,
 		id, lang, title, int64(fp), at); err != nil {
 		return fmt.Errorf("store: fingerprint %s: %w", id, err)
 	}
 	if of != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO near_dups (id, of_id, distance, seen) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO near_dups (id, of_id, distance, seen) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET of_id = excluded.of_id, distance = excluded.distance, seen = excluded.seen`,
 			id, of, distance, at); err != nil {
 			return fmt.Errorf("store: fingerprint %s: %w", id, err)
 		}
@@ -75,7 +81,10 @@ func (s *Store) PutFingerprint(ctx context.Context, id, lang, title string, fp u
 // ForgetFingerprint removes what PutFingerprint recorded for id, when the
 // article was not stored after all (its text was an exact copy, say).
 func (s *Store) ForgetFingerprint(ctx context.Context, id string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM fingerprints WHERE id = ?; DELETE FROM near_dups WHERE id = ?`, id, id)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM fingerprints WHERE id = ?`, id)
+	if err == nil {
+		_, err = s.db.ExecContext(ctx, `DELETE FROM near_dups WHERE id = ?`, id)
+	}
 	if err != nil {
 		return fmt.Errorf("store: forget fingerprint %s: %w", id, err)
 	}

@@ -55,6 +55,10 @@ func (s *Store) recordMatches(ctx context.Context, fence fenceFunc, upTo int64, 
 	if err := fence.check(ctx, tx); err != nil {
 		return nil, fmt.Errorf("store: record matches: %w", err)
 	}
+	// Followers read matches by row (MatchesAfter): see lockLog.
+	if err := s.db.d.lockLog(ctx, tx, matchLockKey); err != nil {
+		return nil, fmt.Errorf("store: record matches: %w", err)
+	}
 	var cp int64
 	err = tx.QueryRowContext(ctx, `SELECT value FROM alert_state WHERE key = ?`, alertCheckpointKey).Scan(&cp)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -66,6 +70,9 @@ func (s *Store) recordMatches(ctx context.Context, fence fenceFunc, upTo int64, 
 	out, err := insertMatches(ctx, tx, ms, now, newID)
 	if err != nil {
 		return nil, fmt.Errorf("store: record matches up to seq %d: %w", upTo, err)
+	}
+	if s.appended != nil {
+		s.appended("matches")
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO alert_state (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, alertCheckpointKey, upTo); err != nil {
@@ -86,9 +93,15 @@ func (s *Store) RecordEvents(ctx context.Context, ms []news.Match, now time.Time
 		return nil, fmt.Errorf("store: record events: %w", err)
 	}
 	defer tx.Rollback()
+	if err := s.db.d.lockLog(ctx, tx, matchLockKey); err != nil {
+		return nil, fmt.Errorf("store: record events: %w", err)
+	}
 	out, err := insertMatches(ctx, tx, ms, now, newID)
 	if err != nil {
 		return nil, fmt.Errorf("store: record events: %w", err)
+	}
+	if s.appended != nil {
+		s.appended("matches")
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: record events: %w", err)
@@ -96,7 +109,7 @@ func (s *Store) RecordEvents(ctx context.Context, ms []news.Match, now time.Time
 	return out, nil
 }
 
-func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
+func insertMatches(ctx context.Context, tx *txn, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
 	type subInfo struct {
 		updates  bool
 		webhook  string
@@ -127,10 +140,11 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Ti
 		return nil, err
 	}
 	defer seen.Close()
-	insert, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO matches
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO matches
 		(subscription, article_id, version, seq, delivery, matched, url, title, published, updated,
 		 source, district, lang, author, publisher, snippet)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING RETURNING row`)
 	if err != nil {
 		return nil, err
 	}
@@ -155,15 +169,16 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Ti
 		if si.webhook != "" && delivery == "" {
 			delivery = newID()
 		}
-		res, err := insert.ExecContext(ctx,
+		var row int64
+		err := insert.QueryRowContext(ctx,
 			m.Subscription, m.ArticleID, m.Version, m.Seq, delivery, now.UnixMilli(), m.URL, m.Title,
 			formatTime(m.Published), m.Updated.UnixMilli(), m.Source, m.District, m.Lang, m.Author,
-			m.Publisher, m.Snippet)
+			m.Publisher, m.Snippet).Scan(&row)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // recorded before
+		}
 		if err != nil {
 			return nil, err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			continue
 		}
 		if delivery != "" && si.delivery == "" {
 			// The delivery is made with its first match, so that none
@@ -174,7 +189,7 @@ func insertMatches(ctx context.Context, tx *sql.Tx, ms []news.Match, now time.Ti
 			}
 			si.delivery = delivery
 		}
-		m.Row, _ = res.LastInsertId()
+		m.Row = row
 		m.Delivery = delivery
 		m.Matched = time.UnixMilli(now.UnixMilli())
 		out = append(out, m)

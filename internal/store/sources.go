@@ -39,8 +39,8 @@ func (s *Store) RecordPass(ctx context.Context, p Pass) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET
 			name = excluded.name, district = excluded.district, last_crawl = excluded.last_crawl,
-			last_success = CASE WHEN ? THEN excluded.last_success ELSE sources.last_success END,
-			consecutive_failures = CASE WHEN ? THEN 0 ELSE sources.consecutive_failures + 1 END,
+			last_success = CASE WHEN ? = 1 THEN excluded.last_success ELSE sources.last_success END,
+			consecutive_failures = CASE WHEN ? = 1 THEN 0 ELSE sources.consecutive_failures + 1 END,
 			last_error = excluded.last_error, last_stats = excluded.last_stats`,
 		p.SourceID, p.Name, p.District, fin, success, fail, p.Error, string(stats), p.OK, p.OK)
 	if err != nil {

@@ -1,10 +1,15 @@
-// Package store is Riverside's source of truth: a SQLite database (WAL mode)
-// holding every article version as an append-only log with a monotonic
-// sequence number, the URLs at which the same text was seen again, and the
-// crawl state. The crawler writes to it while searchd reads from it; SQLite's
-// WAL mode lets the two processes share the file safely.
+// Package store is Riverside's source of truth: a database holding every
+// article version as an append-only log with a monotonic sequence number,
+// the URLs at which the same text was seen again, the crawl state, and the
+// alerts' subscriptions and outbox. The crawler writes to it while searchd
+// reads from it.
 //
-// The store is the only package that imports the SQL driver.
+// The database is a SQLite file (WAL mode lets the two processes share it
+// safely) or, for several hosts, a PostgreSQL database named by a
+// postgres:// URL; Open takes either. The SQL is written once for both:
+// dialect.go says how, and what differs.
+//
+// The store is the only package that imports the SQL drivers.
 package store
 
 import (
@@ -18,7 +23,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // ErrNotFound is returned when an article does not exist.
@@ -29,12 +35,49 @@ const FileName = "riverside.db"
 
 // Store is an open database.
 type Store struct {
-	db *sql.DB
+	db *db
+	// appended, when set (tests only), runs inside a transaction that
+	// appends to a followed log ("articles" or "matches") after the new
+	// rows took their sequence numbers and before it commits: a late
+	// commit, made on purpose.
+	appended func(log string)
 }
 
-// Open opens (creating if needed) the database at path and brings its
+// IsURL reports whether where names a PostgreSQL database
+// (postgres://… or postgresql://…) rather than a SQLite file.
+func IsURL(where string) bool {
+	return strings.HasPrefix(where, "postgres://") || strings.HasPrefix(where, "postgresql://")
+}
+
+// Location is where a command's store is: the -store flag when given,
+// else the SQLite file in the data directory.
+func Location(dataDir, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return filepath.Join(dataDir, FileName)
+}
+
+// Redacted is where with any password in a URL masked, for messages.
+func Redacted(where string) string {
+	if !IsURL(where) {
+		return where
+	}
+	u, err := url.Parse(where)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+// Open opens the store at where — a SQLite file path (created if
+// needed) or a postgres:// URL of an existing database — and brings its
 // schema up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, where string) (*Store, error) {
+	if IsURL(where) {
+		return openPostgres(ctx, where)
+	}
+	path := where
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -54,9 +97,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// searchd under make run, crawler workers under -queue) race to
 	// create the database: while one turns it to WAL, the other's first
 	// read can fail with SQLITE_BUSY, which busy_timeout does not cover
-	// there. The loser opens again after a pause.
+	// there. The loser opens again after a pause. (SQLite only: PostgreSQL
+	// serializes migrations with an advisory lock.)
 	for attempt := 1; ; attempt++ {
-		s, err := open(ctx, dsn)
+		s, err := open(ctx, "sqlite", dsn, &dialect{})
 		if err == nil {
 			return s, nil
 		}
@@ -74,14 +118,37 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // openAttempts bounds the retries of Open (about 10 s in all).
 const openAttempts = 20
 
-func open(ctx context.Context, dsn string) (*Store, error) {
-	db, err := sql.Open("sqlite", dsn)
+// maxPostgresConns bounds one process's connections to PostgreSQL.
+const maxPostgresConns = 16
+
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	s, err := open(ctx, "pgx", dsn, &dialect{postgres: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", Redacted(dsn), err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, driver, dsn string, d *dialect) (*Store, error) {
+	sdb, err := sql.Open(driver, dsn)
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	s := &Store{db: &db{DB: sdb, d: d}}
+	if d.postgres {
+		// Each connection is a server process: bound what one crawler or
+		// searchd may hold, so that several hosts stay well inside the
+		// server's max_connections (100 by default). No store call
+		// needs a second connection while its transaction holds the log
+		// lock, so waiters for the lock cannot starve its holder.
+		sdb.SetMaxOpenConns(maxPostgresConns)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+		err = s.migratePostgres(ctx)
+	} else {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
+		sdb.Close()
 		return nil, err
 	}
 	return s, nil
@@ -90,7 +157,10 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// schema is applied in order; user_version records how far a database got.
+// schema is applied in order; user_version (SQLite) or the
+// riverside_schema table (PostgreSQL) records how far a database got.
+// Migrations are written for SQLite and translated for PostgreSQL (see
+// dialect.ddl and pgExtra); append new ones at the end.
 var schema = []string{
 	`CREATE TABLE articles (
 		seq            INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -279,6 +349,53 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("migrate to %d: %w", i+1, err)
 		}
+	}
+	return nil
+}
+
+// migratePostgres brings a PostgreSQL database up to date in one
+// transaction (PostgreSQL's DDL is transactional: a failed migration
+// leaves nothing half done). The transaction first takes an advisory
+// lock, so a crawler and a searchd starting together migrate one after
+// the other, and the second finds nothing left to do.
+func (s *Store) migratePostgres(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(migrateLockKey)); err != nil {
+		return fmt.Errorf("migrate: lock: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS riverside_schema (version BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var v int
+	err = tx.QueryRowContext(ctx, `SELECT version FROM riverside_schema`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = tx.ExecContext(ctx, `INSERT INTO riverside_schema (version) VALUES (0)`)
+	}
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v >= len(schema) {
+		return nil
+	}
+	for i := v; i < len(schema); i++ {
+		if _, err := tx.ExecContext(ctx, s.db.d.ddl(schema[i])); err != nil {
+			return fmt.Errorf("migrate to %d: %w", i+1, err)
+		}
+		if extra, ok := pgExtra[i]; ok {
+			if _, err := tx.ExecContext(ctx, extra); err != nil {
+				return fmt.Errorf("migrate to %d: %w", i+1, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE riverside_schema SET version = ?`, len(schema)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate to %d: %w", len(schema), err)
 	}
 	return nil
 }
