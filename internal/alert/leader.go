@@ -75,7 +75,11 @@ func (l *Leader) Run(ctx context.Context) error {
 	lastHolder := ""
 	for {
 		start := time.Now()
-		term, err := l.Store.AcquireLease(ctx, l.Name, l.Holder, ttl, start)
+		// Bounded: on PostgreSQL a holder paused inside a fenced
+		// transaction keeps the lease's row locked until it wakes.
+		actx, cancel := context.WithTimeout(ctx, ttl)
+		term, err := l.Store.AcquireLease(actx, l.Name, l.Holder, ttl, start)
+		cancel()
 		if ctx.Err() != nil {
 			return nil
 		}
