@@ -73,6 +73,22 @@ func TestHealthzReplicas(t *testing.T) {
 		}
 		return leaders == 1
 	})
+	// /metrics says the same.
+	for id, base := range bases {
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		want := "riverside_alert_leader 0\n"
+		if id == leader {
+			want = "riverside_alert_leader 1\n"
+		}
+		if !strings.Contains(string(body), want) {
+			t.Errorf("%s: /metrics lacks %q", id, want)
+		}
+	}
 	// Stop the leader: the other takes the lease (released at once).
 	stops := map[string]func() error{"a": stopA, "b": stopB}
 	if err := stops[leader](); err != nil {
