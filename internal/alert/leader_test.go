@@ -241,3 +241,93 @@ func TestDelivererClaims(t *testing.T) {
 		t.Errorf("after the abandoned attempt: due %+v, want the delivery due at once, no attempt counted", due)
 	}
 }
+
+// TestDelivererClaimsKeepRetries: with claims, a delivery still backs off
+// after each failure, dies after MaxAttempts, and is delivered once
+// redelivered; one attempt at a time per subscription.
+func TestDelivererClaimsKeepRetries(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	rc := &receiver{t: t, script: []int{500, 503}, got: map[string][]string{}}
+	var inflight, most atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inflight.Add(1)
+		defer inflight.Add(-1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		rc.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	sub := subscribe(t, st, "物联网", srv.URL, false)
+	rc.secret = sub.Secret
+	f := &Follower{Store: st, Match: match}
+	put(t, st, "http://x/1", "物联网小镇开园", "滨江物联网小镇今天开园。")
+	drain(t, f)
+	put(t, st, "http://x/2", "物联网大会", "大会在滨江举行。")
+	drain(t, f)
+	term, err := st.AcquireLease(ctx, "alerts", "a", time.Hour, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fenced := st.Fenced(term)
+	var mu sync.Mutex
+	var outcomes []news.Attempt
+	d := &Deliverer{Store: fenced, Claims: fenced, Client: Guard{AllowPrivate: true}.Client(5 * time.Second), MaxAttempts: 3,
+		Backoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Poll: 5 * time.Millisecond,
+		Delivered: func(_ news.Delivery, a news.Attempt) { mu.Lock(); outcomes = append(outcomes, a); mu.Unlock() }}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- d.Run(runCtx) }()
+	// Two deliveries and two failures (a delivery backing off lets the
+	// other go first), then both go through.
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(outcomes) == 4 })
+	ds, _ := st.Deliveries(ctx, sub.ID, 10)
+	attempts := 0
+	for _, x := range ds {
+		if x.State != news.DeliveryDelivered {
+			t.Errorf("delivery %+v not delivered", x)
+		}
+		attempts += x.Attempts
+	}
+	if len(ds) != 2 || attempts != 4 {
+		t.Errorf("deliveries %+v, want both delivered after 4 attempts in all", ds)
+	}
+	// A receiver that keeps failing: dead after MaxAttempts; redelivered,
+	// it goes through under the same id.
+	rc.mu.Lock()
+	rc.script = []int{500, 500, 500}
+	rc.mu.Unlock()
+	put(t, st, "http://x/3", "物联网论坛", "论坛在滨江举行。")
+	drain(t, f)
+	d.Wake()
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(outcomes) == 7 })
+	var dead news.Delivery
+	ds, _ = st.Deliveries(ctx, sub.ID, 10)
+	for _, x := range ds {
+		if x.State == news.DeliveryDead {
+			dead = x
+		}
+	}
+	if dead.ID == "" || dead.Attempts != 3 {
+		t.Fatalf("deliveries %+v, want one dead after 3 attempts", ds)
+	}
+	if err := st.Redeliver(ctx, sub.ID, dead.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	d.Wake()
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(outcomes) == 8 })
+	cancel()
+	<-done
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.got) != 3 || len(rc.got[dead.ID]) != 1 {
+		t.Errorf("receiver got %v", rc.got)
+	}
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d attempts of one subscription at once, want 1", m)
+	}
+}

@@ -179,9 +179,9 @@ func termFence(l news.Lease, at time.Time) fenceFunc {
 }
 
 // Fenced is the store as the holder of one term of a lease sees it: its
-// outbox writes (RecordMatches, ClaimDelivery, FinishAttempt,
-// ReleaseDelivery) fail with ErrLeaseLost once the term is over, and
-// change nothing then. Every other method is the Store's.
+// outbox writes (RecordMatches, RecordEvents, ClaimDelivery,
+// FinishAttempt, ReleaseDelivery) fail with ErrLeaseLost once the term is
+// over, and change nothing then. Every other method is the Store's.
 type Fenced struct {
 	*Store
 	lease news.Lease
@@ -196,6 +196,11 @@ func (f *Fenced) Term() news.Lease { return f.lease }
 // RecordMatches is Store.RecordMatches within the term.
 func (f *Fenced) RecordMatches(ctx context.Context, upTo int64, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
 	return f.recordMatches(ctx, termFence(f.lease, time.Time{}), upTo, ms, now, newID)
+}
+
+// RecordEvents is Store.RecordEvents within the term.
+func (f *Fenced) RecordEvents(ctx context.Context, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
+	return f.recordEvents(ctx, termFence(f.lease, time.Time{}), ms, now, newID)
 }
 
 // FinishAttempt is Store.FinishAttempt within the term: the outcome of an

@@ -200,6 +200,9 @@ func TestFencedOutbox(t *testing.T) {
 		if rec, err := fa.RecordMatches(ctx, 6, match("a2", 6), later, newID); !errors.Is(err, ErrLeaseLost) || len(rec) != 0 {
 			t.Errorf("stale record: %d, %v; want ErrLeaseLost", len(rec), err)
 		}
+		if rec, err := fa.RecordEvents(ctx, match("health:x", 0), later, newID); !errors.Is(err, ErrLeaseLost) || len(rec) != 0 {
+			t.Errorf("stale event: %d, %v; want ErrLeaseLost", len(rec), err)
+		}
 		if cp, _ := a.AlertCheckpoint(ctx); cp != 5 {
 			t.Errorf("checkpoint %d after a stale record, want 5", cp)
 		}

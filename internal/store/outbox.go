@@ -88,11 +88,20 @@ func (s *Store) recordMatches(ctx context.Context, fence fenceFunc, upTo int64, 
 // health events) with the same rules as RecordMatches; their unique keys
 // keep an event from being recorded twice.
 func (s *Store) RecordEvents(ctx context.Context, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
+	return s.recordEvents(ctx, nil, ms, now, newID)
+}
+
+// recordEvents is RecordEvents; fence, when set, runs first in the
+// transaction and its error cancels it (lease.go).
+func (s *Store) recordEvents(ctx context.Context, fence fenceFunc, ms []news.Match, now time.Time, newID func() string) ([]news.Match, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: record events: %w", err)
 	}
 	defer tx.Rollback()
+	if err := fence.check(ctx, tx); err != nil {
+		return nil, fmt.Errorf("store: record events: %w", err)
+	}
 	if err := s.db.d.lockLog(ctx, tx, matchLockKey); err != nil {
 		return nil, fmt.Errorf("store: record events: %w", err)
 	}
