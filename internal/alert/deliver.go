@@ -67,6 +67,11 @@ type Deliverer struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool // by subscription
+	// finished counts the attempts that have ended; ended is, by
+	// subscription, that count when its last attempt ended. A list of
+	// due deliveries read before then is stale for the subscription.
+	finished int64
+	ended    map[string]int64
 	wake     chan struct{}
 }
 
@@ -76,6 +81,7 @@ func (d *Deliverer) init() {
 	if d.wake == nil {
 		d.wake = make(chan struct{}, 1)
 		d.inflight = map[string]bool{}
+		d.ended = map[string]int64{}
 	}
 }
 
@@ -113,6 +119,9 @@ func (d *Deliverer) Run(ctx context.Context) error {
 	defer wg.Wait()
 	poll := or(d.Poll, time.Second)
 	for {
+		d.mu.Lock()
+		readAt := d.finished
+		d.mu.Unlock()
 		due, err := d.Store.DueDeliveries(ctx, time.Now(), 4*cap(slots))
 		if ctx.Err() != nil {
 			return nil
@@ -124,7 +133,10 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			// One delivery in flight per subscription: its deliveries go
 			// out in order, and a hanging receiver holds one slot, not all.
 			d.mu.Lock()
-			busy := d.inflight[dl.Subscription]
+			// An attempt of the subscription that ended after the list
+			// was read may have delivered or rescheduled dl: the next
+			// round reads it afresh (else dl could go out twice).
+			busy := d.inflight[dl.Subscription] || d.ended[dl.Subscription] > readAt
 			if !busy {
 				d.inflight[dl.Subscription] = true
 			}
@@ -146,6 +158,8 @@ func (d *Deliverer) Run(ctx context.Context) error {
 					<-slots
 					d.mu.Lock()
 					delete(d.inflight, dl.Subscription)
+					d.finished++
+					d.ended[dl.Subscription] = d.finished
 					d.mu.Unlock()
 					d.Wake() // a slot is free
 				}()
