@@ -124,6 +124,9 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	// (发布日期, 来源, 索引号) sits in blocks the body choice throws away.
 	full := pageLines(root)
 	byline := bylineElement(root)
+	// The <title> as it stands, read before pruning removes <head>: it
+	// names a blog's owner.
+	pageTitle := docTitle(root)
 	p.Next = pagerLinks(root, base)
 
 	var content []*html.Node
@@ -156,7 +159,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		if paras, method := fallbackBody(text, ld, meta, p.Title, &lm); len(paras) > 0 && method != MethodLargestBlock {
 			p.Text, p.Method = strings.Join(paras, "\n\n"), method
 			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL)
-			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, docTitle(root), byline)
+			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, pageTitle, byline)
 			p.Lang = detectLang(p.Text)
 			return p, nil
 		}
@@ -191,7 +194,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	heads := headlines(full, p.Title)
 	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL)
 	labelled := colonLines(full)
-	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, docTitle(root), byline)
+	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, pageTitle, byline)
 	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
 	p.Fields = readFields(labelled)
 	if p.Text != "" {
