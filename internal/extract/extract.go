@@ -7,9 +7,9 @@
 // (text length, clause punctuation, link density), in the manner of the
 // readability family, with a fast path for the Hanweb CMS of the Zhejiang
 // government sites, whose templates mark the body with comments. When
-// that finds no text, fallbacks take JSON-LD's articleBody, the largest
-// block of prose or the description; Page.Method says which path was
-// used. Metadata comes from head metas, JSON-LD and the labelled lines
+// that finds no text, fallbacks take JSON-LD's articleBody, markup that
+// the page ships in a <textarea> or a script string, the largest block of
+// prose or the description; Page.Method says which path was used. Metadata comes from head metas, JSON-LD and the labelled lines
 // that Chinese and English news templates print around the headline.
 //
 // The heuristics come in named families (rules.go) that ExtractWith can
@@ -71,6 +71,7 @@ const (
 	MethodStructured   = "structured"    // the element marked itemprop=articleBody
 	MethodScored       = "scored"        // paragraph scoring over the pruned page
 	MethodJSONLD       = "json-ld"       // fallback: JSON-LD articleBody
+	MethodEmbedded     = "embedded"      // fallback: markup in a <textarea> or a script string
 	MethodLargestBlock = "largest-block" // fallback: the largest text block of the unpruned page
 	MethodDescription  = "description"   // last resort: the page's description meta
 )
