@@ -320,6 +320,12 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 			out = append(out, c)
 			continue
 		}
+		if best.DataAtom == atom.Tr && c.DataAtom == atom.Tr && s.density() < 0.3 && s.punct > 0 && endsSentence(textOf(c)) {
+			// A story set one paragraph per table row: a row of prose
+			// beside the chosen one continues it.
+			out = append(out, c)
+			continue
+		}
 		if c.DataAtom == atom.P {
 			d := s.density()
 			if (s.text > 80 && d < 0.25) || (d == 0 && endsSentence(textOf(c))) {

@@ -62,12 +62,16 @@ var (
 	// The same for Chinese pages: page counters ("第1页/共1页 << 上一页"),
 	// read counters ("(本文发表于…, 已被阅读178次)"), blog trackbacks,
 	// the original headline of a repost ("原标题：…") and photo credits
-	// ("… 蔡雪婧/摄"); repost sources ("转自《北京科技报》") are repostSource.
+	// ("… 蔡雪婧/摄"), site footers; repost sources ("转自《北京科技报》")
+	// are repostSource.
 	furnitureLineZh = regexp.MustCompile(`(?i)^(?:` +
 		`.{0,10}第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.*` +
 		`|.{0,40}(?:已被阅读|阅读|浏览|点击)(?:次数|量)?\s*[:：]?\s*\d+\s*次.{0,6}` +
 		`|.{0,20}trackback.{0,60}` +
 		`|原标题\s*[:：].+` +
+		// site footers that a body without a container of its own runs
+		// into: copyright, ICP licence, site code, host and builder.
+		`|.{0,60}(?:版权所有|ICP备|ICP证|公网安备|网站标识码|技术支持\s*[:：]|主办单位\s*[:：]|主办\s*[:：]).{0,80}` +
 		`|.{0,60}[\s/（(]\p{Han}{2,4}\s*/?\s*摄[)）]?` +
 		`)\s*$`)
 	// Unlabelled update lines: "Updated 1:39 am EST, Wednesday, November 20, 2019".
@@ -375,6 +379,11 @@ func isMetaCluster(ln string) bool {
 	if strings.Contains(ln, "(@") || strings.IndexByte(ln, '\t') >= 0 {
 		// The signature of an embedded post ("— Dele (@dele_official)
 		// November 19, 2019") or a table row: content.
+		return false
+	}
+	if strings.HasSuffix(ln, "。") || strings.HasSuffix(ln, "！") || strings.HasSuffix(ln, "？") {
+		// "一、管制时间：2024年4月4日至4月6日，每日7时至17时。": a
+		// sentence that states dates, not an info line.
 		return false
 	}
 	loc := findDate(ln)

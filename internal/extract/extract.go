@@ -159,7 +159,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		lm := lineMeta{off: off}
 		if paras, method := fallbackBody(text, ld, meta, p.Title, &lm); len(paras) > 0 && method != MethodLargestBlock {
 			p.Text, p.Method = strings.Join(paras, "\n\n"), method
-			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL)
+			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL, hasHan(p.Title))
 			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, pageTitle, byline)
 			p.Lang = detectLang(p.Text)
 			return p, nil
@@ -193,7 +193,7 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	p.Text = strings.Join(paras, "\n\n")
 
 	heads := headlines(full, p.Title)
-	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL)
+	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL, hasHan(p.Title))
 	labelled := colonLines(full)
 	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, pageTitle, byline)
 	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
