@@ -222,7 +222,7 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 			sites[n] = true
 		}
 	}
-	docTitle, emph := "", ""
+	docTitle, emph, emphMarked := "", "", ""
 	var body *html.Node
 	var walk func(n *html.Node, inLink bool)
 	walk = func(n *html.Node, inLink bool) {
@@ -240,8 +240,15 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 			case atom.A:
 				inLink = true
 			case atom.B, atom.Strong:
-				if emph == "" && !inLink {
-					emph = standaloneBold(n)
+				if emphMarked == "" && !inLink {
+					if t := standaloneBold(n); t != "" {
+						if emph == "" {
+							emph = t
+						}
+						if headlineMarks(n) {
+							emphMarked = t
+						}
+					}
 				}
 			}
 			name := classID(n)
@@ -266,6 +273,11 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 		}
 	}
 	walk(root, false)
+	if emphMarked != "" {
+		// A sidebar's heading ("热门文章") may be bold too: the bold line
+		// set as a headline (centred, in a large font) is the one.
+		emph = emphMarked
+	}
 	docTitle = collapseSpace(titleTag.ReplaceAllString(docTitle, ""))
 	og := collapseSpace(m.first("og:title", "twitter:title"))
 	for _, cand := range []string{og, ld.headline, docTitle} {
@@ -281,8 +293,15 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 	}
 	if docTitle != "" {
 		t := stripSiteName(docTitle, sites)
-		if emph != "" && body != nil && (utf8.RuneCountInString(t) < 3 || !strings.Contains(visibleText(body), normalizeTitle(t))) {
-			return emph
+		if body != nil && (utf8.RuneCountInString(t) < 3 || !strings.Contains(visibleText(body), normalizeTitle(t))) {
+			// The page never prints its <title> ("显示文章", "萧山日报
+			// 数字报"): a template's or a site's, not the headline.
+			if emph != "" {
+				return emph
+			}
+			if h := soleH1(headings, sites); h != "" {
+				return h
+			}
 		}
 		return t
 	}
@@ -295,6 +314,43 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 		return emph
 	}
 	return ld.headline
+}
+
+// soleH1 returns the text of the page's one <h1> that does not name the
+// site, or "" when there is none or several.
+func soleH1(headings []heading, sites map[string]bool) string {
+	found := ""
+	for _, h := range headings {
+		if !h.h1 || sites[normalizeTitle(h.text)] {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = h.text
+	}
+	return found
+}
+
+// headlineMarks reports whether a bold line is set as a headline: centred
+// (<center>, align=center, text-align:center) or in a large font (<font
+// size=4> and up, a font-size style), within its four nearest ancestors.
+func headlineMarks(n *html.Node) bool {
+	for a, i := n, 0; a != nil && a.Type == html.ElementNode && i < 5; a, i = a.Parent, i+1 {
+		if a.DataAtom == atom.Center || strings.EqualFold(attr(a, "align"), "center") {
+			return true
+		}
+		style := strings.ToLower(strings.ReplaceAll(attr(a, "style"), " ", ""))
+		if strings.Contains(style, "text-align:center") || strings.Contains(style, "font-size") {
+			return true
+		}
+		if a.DataAtom == atom.Font {
+			if sz := strings.TrimSpace(attr(a, "size")); sz != "" && (sz[0] == '+' || sz >= "4" && len(sz) == 1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // visibleText is the normalised text (normalizeTitle) of n's subtree
