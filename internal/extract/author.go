@@ -229,6 +229,12 @@ func bylineElement(root *html.Node) string {
 // "memberlist.php?mode=viewprofile&u=".
 var authorHref = regexp.MustCompile(`(?i)[?&]author=[\w%.-]+(?:&|$)|/author/[^/?#]+/?$|(?:^|/)space-uid-\d+\.html|[?&]mod=space&(?:amp;)?uid=\d+|(?:^|/)(?:space|u)\.php\?uid=\d+|memberlist\.php\?mode=viewprofile`)
 
+// mayBeAuthorHref is a cheap guard before authorHref: every link it
+// matches holds one of these.
+func mayBeAuthorHref(href string) bool {
+	return strings.Contains(href, "author") || strings.Contains(href, "uid") || strings.Contains(href, "viewprofile")
+}
+
 // authorLink returns the text of the first link to an author's archive
 // outside comment threads: on a one-author blog it names the author even
 // where no byline is printed.
@@ -241,7 +247,7 @@ func authorLink(root *html.Node) string {
 			case atom.Script, atom.Style, atom.Head, atom.Noscript, atom.Template, atom.Form, atom.Nav, atom.Header, atom.Footer:
 				return false
 			case atom.A:
-				if authorHref.MatchString(attr(n, "href")) {
+				if href := attr(n, "href"); mayBeAuthorHref(href) && authorHref.MatchString(href) {
 					if t := textOf(n); utf8.RuneCountInString(t) <= 30 {
 						if v := cleanNickname(t); v != "" {
 							found = v
