@@ -12,7 +12,7 @@ import (
 // renderBody renders the chosen content and cleans its lines into the
 // body's paragraphs.
 func renderBody(content []*html.Node, st map[*html.Node]*stats, title string, lm *lineMeta) []string {
-	r := renderer{st: st, dropHeadline: lm.off.on(RuleDropH1), dropJunk: lm.off.on(RuleJunk)}
+	r := renderer{st: st, dropHeadline: lm.off.on(RuleDropH1), dropJunk: lm.off.on(RuleJunk), pruned: true}
 	for _, n := range content {
 		r.render(n, false)
 		r.flush()

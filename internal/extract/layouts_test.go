@@ -49,3 +49,21 @@ func TestChineseLayouts(t *testing.T) {
 		})
 	}
 }
+
+// TestScriptRevealedBody: a body the page hides until a script shows it
+// (WeChat's visibility:hidden) is the article; a small hidden block of
+// another text stays out.
+func TestScriptRevealedBody(t *testing.T) {
+	page := `<html><head><title>春茶开采忙</title></head><body><h1 class="rich_media_title">春茶开采忙</h1>` +
+		`<div id="meta_content"><span>原创</span> <a id="js_name">某某发布</a> <em id="publish_time">2024-04-01 18:30</em></div>` +
+		`<div class="rich_media_content" id="js_content" style="visibility: hidden;"><section>` + zhParas + `</section></div>` +
+		`<div style="display:none"><p>这是一段隐藏的弹窗提示文字，页面加载完成后才会按需显示，与正文无关。</p></div>` +
+		`<div class="rich_media_tool"><a href="#">阅读原文</a> <span>阅读 1.2万</span></div></body></html>`
+	p := extractPage(t, page, "https://mp.weixin.qq.com/s/x")
+	if p.Method != MethodScored || !strings.HasPrefix(p.Text, "清明前后") || !strings.HasSuffix(p.Text, "吃上“生态饭”。") {
+		t.Errorf("method %s, text:\n%s", p.Method, p.Text)
+	}
+	if strings.Contains(p.Text, "弹窗") || strings.Contains(p.Text, "阅读") {
+		t.Errorf("hidden or toolbar text kept:\n%s", p.Text)
+	}
+}
