@@ -57,7 +57,7 @@ func cleanNickname(s string) string {
 func mediaName(s string) bool {
 	last, _ := utf8.DecodeLastRuneInString(s)
 	return strings.ContainsRune("网报社台刊", last) || strings.HasSuffix(s, "频道") || strings.HasSuffix(s, "在线") ||
-		strings.HasSuffix(s, "新闻") || strings.HasSuffix(s, "博客")
+		strings.HasSuffix(s, "新闻") || strings.HasSuffix(s, "博客") || strings.HasSuffix(s, "发布")
 }
 
 // reporters finds "记者 X 通讯员 Y" bylines in the opening lines of a
@@ -323,8 +323,8 @@ const orgEndings = "社报网台局委厅部办院会站处所馆司团校区县
 
 // Endings of organisations and departments of two characters, which a
 // byline's name slot may hold instead of a person ("作者：市政府办公厅",
-// "来源：信息中心").
-var orgSuffix = regexp.MustCompile(`(?:中心|政府|公司|集团|协会|学会|大学|学院|中学|小学|医院|银行|法院|公安|新闻|在线|频道|工作室|编辑部|杂志|周刊|日报|晚报|商报|时报)$`)
+// "来源：信息中心"), and government accounts that publish ("滨江发布").
+var orgSuffix = regexp.MustCompile(`(?:发布|融媒|中心|政府|公司|集团|协会|学会|大学|学院|中学|小学|医院|银行|法院|公安|新闻|在线|频道|工作室|编辑部|杂志|周刊|日报|晚报|商报|时报)$`)
 
 // orgName reports whether a name slot holds an organisation, a site or a
 // department rather than a person: it ends the way their names end.

@@ -222,6 +222,7 @@ func TestPosterAndOwner(t *testing.T) {
 			`<table><tr><td class="pls"><a href="space-uid-2231.html" class="xw1">西湖边的风</a></td><td>发表于 2012-3-5 10:22:31</td></tr></table>` + body + `</body></html>`, "西湖边的风"},
 		{"blog owner in head title", `<html><head><title>春茶开采忙_林间小路_新浪博客</title></head><body><h2>春茶开采忙</h2>` + body + `</body></html>`, "林间小路"},
 		{"byline element", `<html><head><title>春茶开采忙</title></head><body><h1>春茶开采忙</h1><div class="byline">本报记者 孙悦 通讯员 楼小平</div>` + body + `</body></html>`, "孙悦 楼小平"},
+		{"a government account in the author meta", `<html><head><title>春茶开采忙</title><meta name="author" content="滨江发布"></head><body><h1>春茶开采忙</h1>` + body + `</body></html>`, ""},
 		{"a paper is no blog owner", `<html><head><title>春茶开采忙_城市晚报_新浪博客</title></head><body><h2>春茶开采忙</h2>` + body + `</body></html>`, ""},
 	}
 	for _, tt := range tests {
