@@ -21,8 +21,8 @@ type renderer struct {
 	// hidden elements that hold the story (a body that a script
 	// reveals, as WeChat's visibility:hidden): they are not junk.
 	pruned bool
-	paras    []string
-	cur      strings.Builder
+	paras  []string
+	cur    strings.Builder
 	// space records white space seen but not yet written, so that runs
 	// fold into one and none is left at a line end.
 	space  bool
