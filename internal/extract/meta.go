@@ -264,7 +264,13 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 				((n.DataAtom == atom.Div || n.DataAtom == atom.P || n.DataAtom == atom.Td || n.DataAtom == atom.Span) &&
 					strings.Contains(name, "title")) {
 				if t := textOf(n); t != "" && utf8.RuneCountInString(t) < 200 {
-					headings = append(headings, heading{t, n.DataAtom == atom.H1})
+					if homeLink(n) || blogName.MatchString(t) {
+						// "<h1><a href="index.html">张三的博客</a></h1>": the
+						// site's name in a heading, not the headline.
+						sites[normalizeTitle(t)] = true
+						return
+					}
+					headings = append(headings, heading{strings.TrimRight(t, " -–—_|"), n.DataAtom == atom.H1})
 				}
 			}
 		}
@@ -314,6 +320,37 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 		return emph
 	}
 	return ld.headline
+}
+
+// blogName matches a blog's own name: "张三的博客", "bjreader的博客".
+var blogName = regexp.MustCompile(`^\S{1,20}的(?:博客|BLOG|blog|Blog|个人空间|空间|专栏)$`)
+
+// homeLink reports whether all of n's text is one link to the site's
+// front page ("/", "index.html", "http://host/"): templates set the
+// site's name that way.
+func homeLink(n *html.Node) bool {
+	a := findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.A })
+	if a == nil || textOf(a) != textOf(n) {
+		return false
+	}
+	href := strings.TrimSpace(attr(a, "href"))
+	if href == "" || href[0] == '#' || strings.HasPrefix(strings.ToLower(href), "javascript") {
+		return false
+	}
+	if i := strings.Index(href, "://"); i >= 0 {
+		href = href[i+3:]
+		if j := strings.IndexByte(href, '/'); j >= 0 {
+			href = href[j:]
+		} else {
+			href = "/"
+		}
+	}
+	href = strings.TrimPrefix(strings.TrimPrefix(href, "."), "/")
+	switch href {
+	case "", "index.html", "index.htm", "index.shtml", "index.php", "index.asp", "index.jsp", "default.aspx", "default.asp":
+		return true
+	}
+	return false
 }
 
 // soleH1 returns the text of the page's one <h1> that does not name the
