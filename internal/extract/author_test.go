@@ -233,3 +233,24 @@ func TestPosterAndOwner(t *testing.T) {
 		})
 	}
 }
+
+// TestBylineLines: a byline set on several lines gives all its names,
+// also after a kept kicker line; a byline further down does not join.
+func TestBylineLines(t *testing.T) {
+	const prose = "为拆一幢房，断送了三条人命。前天的这场惨剧发生得实在太突然，太震惊了。"
+	tests := []struct {
+		paras []string
+		want  string
+	}{
+		{[]string{"本报实习生 刘国栋 周炜", "本报记者 王燕平 方云凤", prose}, "刘国栋 周炜 王燕平 方云凤"},
+		{[]string{"拆房屡出命案 管理形同虚设", "本报实习生 刘国栋 周炜", "本报记者 王燕平", prose}, "刘国栋 周炜 王燕平"},
+		{[]string{"本报记者 王燕平", prose, "记者 张三丰", prose}, "王燕平"},
+	}
+	for _, tt := range tests {
+		m := lineMeta{}
+		cleanParas(tt.paras, "", &m)
+		if m.author != tt.want {
+			t.Errorf("%q: author %q, want %q", tt.paras, m.author, tt.want)
+		}
+	}
+}

@@ -86,6 +86,9 @@ type lineMeta struct {
 	// cut ("… Hangzhou Binjiang" / "District"); ownSource when that line
 	// gave m.source.
 	sourceCut, ownSource bool
+	// bylines is set while the lines dropped since the last kept line
+	// include a byline, whose names the next byline lines add to.
+	bylines bool
 }
 
 // cleanParas drops the furniture lines that survive the container choice,
@@ -139,6 +142,7 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 			if dropLine(ln, m, atStart) {
 				continue
 			}
+			m.bylines = false
 			keep = append(keep, ln)
 		}
 		if len(keep) > 0 {
@@ -256,9 +260,18 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		return true
 	}
 	if n < 40 && on(RuleBylineLines) && reporterOnly.MatchString(ln) {
-		if m.author == "" {
-			m.author = reporters([]string{ln})
+		v := strings.Join(bylineNames(ln, false), " ")
+		if v == "" {
+			v = reporters([]string{ln})
 		}
+		if m.author == "" {
+			m.author = v
+		} else if v != "" && m.bylines {
+			// "本报实习生 刘国栋 周炜" / "本报记者 王燕平 方云凤": the
+			// byline set on several lines.
+			m.author = strings.Join(appendNew(strings.Fields(m.author), strings.Fields(v)...), " ")
+		}
+		m.bylines = true
 		return true
 	}
 	if n < 40 && on(RuleBylineLines) && hasHan(ln) && creditLine(ln) {
