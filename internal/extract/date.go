@@ -382,7 +382,9 @@ func bodyStart(full, paras []string) int {
 }
 
 // labelledAbove finds the labelled publication date on the lines just
-// above line i, nearest first (成文日期 only when no other is there).
+// above line i, nearest first (成文日期 only when no other is there); an
+// unlabelled info line ("2024年 1月 8日 10:05　来源：杭州日报") counts when it
+// is the nearest line with a date.
 func labelledAbove(lines []string, i int) (time.Time, bool) {
 	if i <= 0 {
 		return time.Time{}, false
@@ -390,7 +392,15 @@ func labelledAbove(lines []string, i int) (time.Time, bool) {
 	var signed time.Time
 	for j := i - 1; j >= 0 && j >= i-nearHeadline; j-- {
 		ln := lines[j]
-		if len(ln) > 600 || !mayHavePubLabel(ln) {
+		if len(ln) > 600 {
+			continue
+		}
+		if !mayHavePubLabel(ln) {
+			if signed.IsZero() && len(ln) < 240 && hasDigitRun(ln) && !notPubLine.MatchString(ln) && isMetaCluster(normDigits(ln)) {
+				if t, ok := firstDate(ln); ok {
+					return t, true
+				}
+			}
 			continue
 		}
 		if ln = normDigits(ln); !hasDigitRun(ln) && !strings.ContainsAny(ln, "〇○") || notPubLine.MatchString(ln) {

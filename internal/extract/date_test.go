@@ -84,6 +84,8 @@ func TestPublished(t *testing.T) {
 			headline + `<p>日期：二〇二四年一月九日</p>` + zhBody, "", "2024-01-09 00:00"},
 		{"month and day in one URL segment", "",
 			headline + zhBody, "http://zj.example.cn/n2/2024/0109/c186327-1.html", "2024-01-09 00:00"},
+		{"an unlabelled info line above the body when no line repeats the title", "",
+			`<div>2024年 1月 8日 10:05　来源：杭州日报</div>` + zhBody, "", "2024-01-08 10:05"},
 		{"a head meta without a labelled line",
 			`<meta name="PubDate" content="2024-01-10 09:27">`,
 			headline + zhBody, "", "2024-01-10 09:27"},

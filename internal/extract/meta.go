@@ -309,6 +309,15 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 				return h
 			}
 		}
+		if siteLike(t) {
+			// "杭州日报", "某某区人民政府": the <title> names only the
+			// site; a heading of the page is the headline.
+			for _, h := range headings {
+				if nh := normalizeTitle(h.text); !sites[nh] && !siteLike(h.text) && utf8.RuneCountInString(nh) > utf8.RuneCountInString(normalizeTitle(t)) {
+					return h.text
+				}
+			}
+		}
 		return t
 	}
 	for _, h := range headings {
@@ -351,6 +360,13 @@ func homeLink(n *html.Node) bool {
 		return true
 	}
 	return false
+}
+
+// siteLike reports whether a short Chinese title is only the name of a
+// site, paper or office: "杭州日报", "萧山网", "某某区人民政府".
+func siteLike(t string) bool {
+	t = strings.TrimSpace(t)
+	return allHan(t) && utf8.RuneCountInString(t) <= 12 && (mediaName(t) || orgName(t) || siteEnding.MatchString(t))
 }
 
 // soleH1 returns the text of the page's one <h1> that does not name the

@@ -90,6 +90,7 @@ func TestTitleNotSiteName(t *testing.T) {
 		{"headline bold, not the sidebar's", `<html><head><title>显示文章</title></head><body><table><tr><td><b>热门文章</b></td></tr><tr><td><a href="/1">茶叶品鉴</a></td></tr></table>` +
 			`<table><tr><td align="center"><font size="4"><b>春茶开采忙</b></font></td></tr><tr><td>` + body + `</td></tr></table></body></html>`, "春茶开采忙"},
 		{"unprinted title, one h1", `<html><head><title>某某日报数字报</title></head><body><div class="yinti">聚焦</div><h1>春茶开采忙</h1>` + body + `</body></html>`, "春茶开采忙"},
+		{"a title that names only the paper", `<html><head><title>杭州日报</title></head><body><div class="logo">杭州日报数字版</div><div class="newstitle">春茶开采忙</div>` + body + `</body></html>`, "春茶开采忙"},
 		{"a named anchor is no home link", `<html><body><h1><a name="top">春茶开采忙</a></h1>` + body + `</body></html>`, "春茶开采忙"},
 	}
 	for _, tt := range tests {
