@@ -23,6 +23,7 @@ func TestEmbeddedBody(t *testing.T) {
 // the editor's text
 var html = '` + js[:cut] + `' +
   '` + strings.Replace(js[cut:], "春", `\u6625`, 1) + `';</script>`, MethodEmbedded},
+		{"beside an unnamed breadcrumb", `<div>首页 &gt; 新闻动态</div><div id="c"></div><script>var content = "` + js + `";</script>`, MethodEmbedded},
 		{"no markup in the script", `<div id="c"></div><script>var msg = "清明前后，正是春茶采摘的好时节。"; var n = 3;</script>`, ""},
 	}
 	for _, tt := range tests {

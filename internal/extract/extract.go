@@ -189,6 +189,13 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		// article in JSON-LD, in one large block that the pruning took
 		// for furniture, or, last, in its description.
 		paras, p.Method = fallbackBody(text, ld, meta, p.Title, &lm)
+	} else if n := effectiveLen(paras); n < minFallbackText && !hasClauseMark(paras) {
+		// What it found is a scrap without a clause mark (a breadcrumb,
+		// a menu line): a fallback that finds prose wins.
+		fbm := lineMeta{off: off}
+		if fb, method := fallbackBody(text, ld, meta, p.Title, &fbm); effectiveLen(fb) >= 2*n && hasClauseMark(fb) {
+			paras, p.Method, lm = fb, method, fbm
+		}
 	}
 	p.Text = strings.Join(paras, "\n\n")
 

@@ -104,6 +104,16 @@ func splitParas(s string) []string {
 	return out
 }
 
+// hasClauseMark reports whether any paragraph holds a clause mark.
+func hasClauseMark(paras []string) bool {
+	for _, p := range paras {
+		if strings.ContainsFunc(p, isClausePunct) {
+			return true
+		}
+	}
+	return false
+}
+
 // effectiveLen is the weighted length of the paragraphs' text.
 func effectiveLen(paras []string) int {
 	n := 0
