@@ -272,8 +272,16 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 		// body, so the labelled date nearest above it is the article's.
 		labelled, near = labelledAbove(full, bodyStart(full, paras))
 	}
+	labelIdx := -1
 	if !near {
-		labelled, near = labelledPubDate(full, head)
+		labelled, near, labelIdx = labelledPubDate(full, head)
+	}
+	nt, ntOK, ntIdx := nearTitleDate(full, heads)
+	if near && head >= 0 && ntOK && ntIdx < labelIdx && ntIdx <= head+3 && !nt.Equal(labelled) && lm.off.on(RuleDateNearTitle) {
+		// "2022-10-11 07:30　来源：…" right under the headline, and a
+		// labelled date further down (a comment's 发表于, a list's
+		// 发布时间): the info line under the headline is the article's.
+		near = false
 	}
 	labelFirst := near && zh && lm.off.on(RuleDateLabelFirst)
 	if labelFirst {
@@ -303,7 +311,7 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if lm.off.on(RuleDateURL) {
 		urlT, urlOK = urlDate(pageURL)
 	}
-	if t, ok := nearTitleDate(full, heads); ok && lm.off.on(RuleDateNearTitle) {
+	if t, ok := nt, ntOK; ok && lm.off.on(RuleDateNearTitle) {
 		// An unlabelled date near the headline may belong to a widget:
 		// trust it when the URL agrees or says nothing.
 		if !urlOK || absDays(t, urlT) <= 2 {
@@ -438,11 +446,12 @@ const nearHeadline = 12
 //
 // The date an official document was signed (成文日期) is taken only when
 // no other labelled date is found: the page's publication date is the
-// one a reader sees it by.
-func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
+// one a reader sees it by. idx is the index of the line used, or -1.
+func labelledPubDate(lines []string, head int) (t time.Time, near bool, idx int) {
 	first := time.Time{}
 	firstIdx := -1
 	var signed time.Time
+	signedIdx := -1
 	for i, ln := range lines {
 		if len(ln) > 600 || !mayHavePubLabel(ln) {
 			continue
@@ -456,24 +465,24 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 		}
 		if signedDate(ln) {
 			if signed.IsZero() {
-				signed = v
+				signed, signedIdx = v, i
 			}
 			continue
 		}
 		if head < 0 {
-			return v, true
+			return v, true, i
 		}
 		if i > head {
-			return v, i-head <= nearHeadline
+			return v, i-head <= nearHeadline, i
 		}
 		if firstIdx < 0 {
 			first, firstIdx = v, i
 		}
 	}
 	if firstIdx < 0 && !signed.IsZero() {
-		return signed, head < 0
+		return signed, head < 0, signedIdx
 	}
-	return first, false
+	return first, false, firstIdx
 }
 
 // signedDate reports whether a line's only date label is 成文日期/成文时间.
