@@ -248,12 +248,14 @@ var (
 )
 
 // publishedTime decides the publication time, most trusted source first:
-// a configured selector, head metas, JSON-LD, a labelled line near the
+// a configured selector, on a Chinese page (zh) the labelled line near the
+// headline, head metas, JSON-LD, on other pages the labelled line near the
 // headline, dates on meta lines the cleaner dropped (datelines, "2022-05-11
 // 0 By"), an unlabelled date just under the headline, a labelled line
 // further away, a reprint note ("——《北京之春》1998年3月号") and finally
-// the URL path. A less precise value is completed by a later one that
-// agrees with it.
+// the URL path. An unlabelled info line right under the headline outranks
+// a labelled date further down. A less precise value is completed by a
+// later one that agrees with it.
 func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, lm *lineMeta, paras []string, pageURL string, zh bool) time.Time {
 	var cands []time.Time
 	add := func(t time.Time, ok bool) {

@@ -9,8 +9,9 @@
 // government sites, whose templates mark the body with comments. When
 // that finds no text, fallbacks take JSON-LD's articleBody, markup that
 // the page ships in a <textarea> or a script string, the largest block of
-// prose or the description; Page.Method says which path was used. Metadata comes from head metas, JSON-LD and the labelled lines
-// that Chinese and English news templates print around the headline.
+// prose or the description; Page.Method says which path was used.
+// Metadata comes from head metas, JSON-LD and the labelled lines that
+// Chinese and English news templates print around the headline.
 //
 // The heuristics come in named families (rules.go) that ExtractWith can
 // switch off, so that cmd/extractbench can measure which of them help
@@ -189,9 +190,9 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		// article in JSON-LD, in one large block that the pruning took
 		// for furniture, or, last, in its description.
 		paras, p.Method = fallbackBody(text, ld, meta, p.Title, &lm)
-	} else if n := effectiveLen(paras); n < minFallbackText && !hasClauseMark(paras) {
-		// What it found is a scrap without a clause mark (a breadcrumb,
-		// a menu line): a fallback that finds prose wins.
+	} else if n := effectiveLen(paras); p.Method == MethodScored && n < minFallbackText && !hasClauseMark(paras) {
+		// What the scoring found is a scrap without a clause mark (a
+		// breadcrumb, a menu line): a fallback that finds prose wins.
 		fbm := lineMeta{off: off}
 		if fb, method := fallbackBody(text, ld, meta, p.Title, &fbm); effectiveLen(fb) >= 2*n && hasClauseMark(fb) {
 			paras, p.Method, lm = fb, method, fbm
