@@ -254,3 +254,11 @@ func TestBylineLines(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelValueCell: a value ends at the table cell's end (a tab in the
+// page's lines), even when the next cell's label has no colon.
+func TestLabelValueCell(t *testing.T) {
+	if got := labelValue("发文机关：\t杭州市萧山区人民政府办公室\t成文\t2023-02-20", issuerLabel); got != "杭州市萧山区人民政府办公室" {
+		t.Errorf("labelValue: %q", got)
+	}
+}

@@ -450,7 +450,7 @@ var (
 	sourceLabels = regexp.MustCompile(`(?i)(?:信息来源|文章来源|稿件来源|来源|source)\s*[:：]\s*`)
 	authorLabels = regexp.MustCompile(`(?:作者|记者|撰稿|文)\s*[:：]\s*`)
 	// A value ends where the next label of the same line begins.
-	nextLabel = regexp.MustCompile(`\s{2,}|\s+[\p{Han}A-Za-z]{1,8}\s*[:：]|[|｜]|\s+\d{4}[-/年.]\d`)
+	nextLabel = regexp.MustCompile(`\s{2,}|\t|\s+[\p{Han}A-Za-z]{1,8}\s*[:：]|[|｜]|\s+\d{4}[-/年.]\d`)
 )
 
 // labelValue returns the text after the first match of label, up to the
