@@ -314,8 +314,12 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 // host and builder. None is in a line of the benchmarks' truth.
 var siteFooterMarks = []string{"版权所有", "ICP备", "ICP证", "公网安备", "网站标识码", "技术支持：", "技术支持:", "主办单位：", "主办单位:", "主办：", "主办:"}
 
-// siteFooterLine reports whether a short line is a site's footer.
+// siteFooterLine reports whether a short line is a site's footer, or
+// the QR-code prompt beside it ("扫一扫在手机打开当前页").
 func siteFooterLine(ln string) bool {
+	if strings.HasPrefix(ln, "扫一扫") && utf8.RuneCountInString(ln) <= 30 {
+		return true
+	}
 	for _, m := range siteFooterMarks {
 		if strings.Contains(ln, m) {
 			return true

@@ -18,7 +18,7 @@ func TestChineseLayouts(t *testing.T) {
 	br := "　　" + strings.Join(paras, "<br><br>　　")
 	nav := `<div class="nav"><a href="/">首页</a> | <a href="/news/">新闻中心</a> | <a href="/notice/">通知公告</a> | <a href="/about/">关于我们</a></div>`
 	side := `<ul><li><a href="/1.html">我镇召开春季防火工作会议</a></li><li><a href="/2.html">茶叶公共品牌发布会举行</a></li><li><a href="/3.html">关于开展春季植树活动的通知</a></li></ul>`
-	foot := `<div>版权所有 © 2005-2024 某某镇人民政府 浙ICP备12345678号</div>`
+	foot := `<div>扫一扫在手机打开当前页</div><div>版权所有 © 2005-2024 某某镇人民政府 浙ICP备12345678号</div>`
 	head := `<h1>春茶开采忙</h1><div>发布时间：2024-04-01　来源：镇农业服务中心</div>`
 	tests := []struct{ name, body string }{
 		{"div with br only", nav + head + `<div>` + br + `</div>` + side + foot},
@@ -38,7 +38,7 @@ func TestChineseLayouts(t *testing.T) {
 					t.Errorf("paragraph lost: %.24s…; method %s, text:\n%s", want, p.Method, p.Text)
 				}
 			}
-			for _, junk := range []string{"首页", "版权所有", "植树", "发布时间"} {
+			for _, junk := range []string{"首页", "版权所有", "植树", "发布时间", "扫一扫"} {
 				if strings.Contains(p.Text, junk) {
 					t.Errorf("furniture %q kept; text:\n%s", junk, p.Text)
 				}
