@@ -56,6 +56,9 @@ var publishedKeys = []string{
 	"dcterms.created", "sailthru.date", "parsely-pub-date", "date", "releasedate", "firstpublishedtime",
 	"originalpublicationdate", "article_date_original", "bt:pubdate", "created",
 	"og:release_date", "citation_publication_date", "citation_date", "prism.publicationdate", "uploaddate",
+	// Chinese portals: ifeng's og:time, Tencent's apub:time, Sina's
+	// weibo create time, release_date.
+	"og:time", "apub:time", "weibo: article:create_at", "release_date",
 }
 
 // Head metas that may name the author.
