@@ -76,6 +76,7 @@ bench-search:
 extract-bench:
 	$(GO) run ./cmd/extractbench -dir $(SHARED)/extract-bench/dev -heldout
 	$(GO) run ./cmd/extractbench -dir $(SHARED)/extract-bench/zh-dev -cjk -heldout
+	$(GO) run ./cmd/extractbench -dir internal/extract/testdata/zhbench -cjk
 
 clean:
 	rm -rf $(BIN) data/demo

@@ -8,6 +8,7 @@
 //
 //	go run ./cmd/extractbench -dir ../shared/extract-bench/dev -heldout
 //	go run ./cmd/extractbench -dir ../shared/extract-bench/zh-dev -cjk -report /tmp/zh.tsv
+//	go run ./cmd/extractbench -dir ../shared/extract-bench/zh-dev -cjk -misses
 package main
 
 import (
@@ -67,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ablate := fs.String("ablate", "", "write the per-rule ablation table (TSV: each rule switched off alone) to this file; needs -heldout")
 	offList := fs.String("off", "", "comma-separated rule families to switch off (see -rules)")
 	listRules := fs.Bool("rules", false, "list the rule families and exit")
+	misses := fs.Bool("misses", false, "list on stderr every page whose author or date differs from its label, with both")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,6 +116,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, ln)
 	}
 	fmt.Fprintf(stderr, "accuracy %.3f, %.0f pages/s, body found by %s\n", res.Accuracy, float64(len(pages))/elapsed.Seconds(), methodCounts(results))
+	if *misses {
+		writeMisses(stderr, results)
+	}
 	if *heldOut {
 		if err := heldOutScores(stdout, stderr, pages, results, off, *cjk, *ablate); err != nil {
 			return err
@@ -231,6 +236,22 @@ func metas(results []scored) []metaScore {
 		m[i] = r.meta
 	}
 	return m
+}
+
+// writeMisses lists the pages whose extracted author or date differs
+// from the label, one line per field:
+//
+//	date   NAME  got "2005-07-05 21:23:57"  want "2005-5-7 21:23:57"
+func writeMisses(w io.Writer, results []scored) {
+	for _, r := range results {
+		m := r.meta
+		if m.hasAuthor && !m.authorOK {
+			fmt.Fprintf(w, "author\t%s\tgot %q\twant %q\n", r.name, m.gotAuthor, m.wantAuthor)
+		}
+		if m.hasDate && !m.dateOK {
+			fmt.Fprintf(w, "date\t%s\tgot %q\twant %q\n", r.name, m.gotDate, m.wantDate)
+		}
+	}
 }
 
 // writeReport writes name, precision, recall and F1 per page, worst F1

@@ -142,6 +142,21 @@ func TestRunMeta(t *testing.T) {
 	if !strings.Contains(string(rep), "\tok\t张三\t张三\tok\t2005-07-31 12:30:00\t2005-07-31 12:30\n") {
 		t.Errorf("report: got %q", rep)
 	}
+	// -misses lists the wrong fields, one line each, and only those.
+	out.Reset()
+	errOut.Reset()
+	if err := run([]string{"-dir", dir, "-cjk", "-misses"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	var missLines []string
+	for _, ln := range strings.Split(errOut.String(), "\n") {
+		if strings.HasPrefix(ln, "author\t") || strings.HasPrefix(ln, "date\t") {
+			missLines = append(missLines, ln)
+		}
+	}
+	if len(missLines) != 2 || strings.Contains(errOut.String(), "\ta\t") {
+		t.Errorf("misses: got %q", errOut.String())
+	}
 }
 
 // TestHeldOut: with two sites, each held out in turn, a page whose body

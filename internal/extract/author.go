@@ -28,6 +28,17 @@ var (
 
 // cleanAuthor normalises a byline and rejects values that are not names.
 func cleanAuthor(s string) string {
+	s = cleanNickname(s)
+	if allHan(s) && orgName(s) {
+		return ""
+	}
+	return s
+}
+
+// cleanNickname is cleanAuthor for the names that people choose on
+// blogs and forums ("林间小路", "放飞&心情"), which may end like a place
+// or a body does; only a medium's name (…网, …报, …台) is refused.
+func cleanNickname(s string) string {
 	s = joinPadded(collapseSpace(s))
 	s = byPrefix.ReplaceAllString(s, "")
 	s = strings.Trim(s, " ,;:|.-–—()（）[]【】")
@@ -35,10 +46,18 @@ func cleanAuthor(s string) string {
 		return ""
 	}
 	if editorCode.MatchString(s) || vendorAuthor.MatchString(s) || notAuthorText.MatchString(s) ||
-		noAuthor.MatchString(s) || strings.HasPrefix(s, "@") || (allHan(s) && orgName(s)) {
+		noAuthor.MatchString(s) || strings.HasPrefix(s, "@") || mediaName(s) {
 		return ""
 	}
 	return s
+}
+
+// mediaName reports whether s names a medium: a site, paper, station or
+// agency (千龙网, 钱江晚报, 新华社, 央视频道).
+func mediaName(s string) bool {
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("网报社台刊", last) || strings.HasSuffix(s, "频道") || strings.HasSuffix(s, "在线") ||
+		strings.HasSuffix(s, "新闻") || strings.HasSuffix(s, "博客") || strings.HasSuffix(s, "发布")
 }
 
 // reporters finds "记者 X 通讯员 Y" bylines in the opening lines of a
@@ -57,14 +76,34 @@ func reporters(lines []string) string {
 				// "…时节。记者近日走进河上镇": a reporter in the prose.
 				break
 			}
-			found := strings.FieldsFunc(ln[m[2]:m[3]], func(r rune) bool { return r == '、' || r == ',' || r == '，' || isSpace(r) })
-			if strings.HasPrefix(ln[m[3]:], "报道") && len(found) > 0 {
+			end := m[3]
+			if !nameEnds(ln[end:]) && !strings.ContainsFunc(ln[m[2]:end], func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+				// One glued run ("记者王晓燕报道"): the name may be a
+				// shorter start of it.
+				for k := end - 3; k >= m[2]+6; k -= 3 {
+					if nameEnds(ln[k:]) {
+						end = k
+						break
+					}
+				}
+			}
+			if !nameEnds(ln[end:]) {
+				// "记者从杭州市科技局获悉", "记者在景区看到": the reporter
+				// is the subject of a sentence, and what follows the
+				// role is prose, not a name.
+				if len(names) == 0 {
+					break
+				}
+				continue
+			}
+			found := strings.FieldsFunc(ln[m[2]:end], func(r rune) bool { return r == '、' || r == ',' || r == '，' || isSpace(r) })
+			if strings.HasPrefix(ln[end:], "报道") && len(found) > 0 && end == m[3] {
 				// "彭冲 山东冠县报道": the last word is where the report
 				// was filed from.
 				found = found[:len(found)-1]
 			}
 			for _, n := range found {
-				if n != "通讯员" && n != "记者" {
+				if n != "通讯员" && n != "记者" && !strings.HasSuffix(n, "报道") {
 					names = append(names, n)
 				}
 			}
@@ -74,6 +113,23 @@ func reporters(lines []string) string {
 		}
 	}
 	return ""
+}
+
+// nameEnds reports whether the text after a byline name closes it: a
+// byline's name ends at a space, a mark, the end of the line or the next
+// credit ("记者王晓燕报道", "张三 摄"); a name running on into more Han
+// characters was prose ("记者从杭州市科技局获悉").
+func nameEnds(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || !unicode.Is(unicode.Han, r) {
+		return true
+	}
+	for _, w := range []string{"报道", "摄", "通讯员", "记者", "实习生", "发自", "电"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // bylineStart reports whether the text before a "记者" mark leaves it a
@@ -142,6 +198,10 @@ func bylineElement(root *html.Node) string {
 				if utf8.RuneCountInString(t) <= 100 {
 					if v := cleanAuthor(bylineText(t)); v != "" {
 						found = v
+						if names := bylineNames(v, false); names != nil && hasHan(v) {
+							// "本报记者 孙悦 通讯员 楼小平": the names only.
+							found = strings.Join(names, " ")
+						}
 						return true
 					}
 				}
@@ -163,8 +223,17 @@ func bylineElement(root *html.Node) string {
 }
 
 // An author's archive link as blog engines print it: WordPress's
-// "?author=102" and "/author/jane-roe/".
-var authorHref = regexp.MustCompile(`(?i)[?&]author=[\w%.-]+(?:&|$)|/author/[^/?#]+/?$`)
+// "?author=102" and "/author/jane-roe/"; and a poster's profile as forum
+// engines link it beside each post: Discuz!'s "space-uid-2231.html" and
+// "home.php?mod=space&uid=2231", phpwind's "u.php?uid=", phpBB's
+// "memberlist.php?mode=viewprofile&u=".
+var authorHref = regexp.MustCompile(`(?i)[?&]author=[\w%.-]+(?:&|$)|/author/[^/?#]+/?$|(?:^|/)space-uid-\d+\.html|[?&]mod=space&(?:amp;)?uid=\d+|(?:^|/)(?:space|u)\.php\?uid=\d+|memberlist\.php\?mode=viewprofile`)
+
+// mayBeAuthorHref is a cheap guard before authorHref: every link it
+// matches holds one of these.
+func mayBeAuthorHref(href string) bool {
+	return strings.Contains(href, "author") || strings.Contains(href, "uid") || strings.Contains(href, "viewprofile")
+}
 
 // authorLink returns the text of the first link to an author's archive
 // outside comment threads: on a one-author blog it names the author even
@@ -175,12 +244,12 @@ func authorLink(root *html.Node) string {
 	walk = func(n *html.Node) bool {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
-			case atom.Script, atom.Style, atom.Head, atom.Noscript, atom.Template, atom.Form:
+			case atom.Script, atom.Style, atom.Head, atom.Noscript, atom.Template, atom.Form, atom.Nav, atom.Header, atom.Footer:
 				return false
 			case atom.A:
-				if authorHref.MatchString(attr(n, "href")) {
+				if href := attr(n, "href"); mayBeAuthorHref(href) && authorHref.MatchString(href) {
 					if t := textOf(n); utf8.RuneCountInString(t) <= 30 {
-						if v := cleanAuthor(t); v != "" {
+						if v := cleanNickname(t); v != "" {
 							found = v
 							return true
 						}
@@ -254,8 +323,8 @@ const orgEndings = "社报网台局委厅部办院会站处所馆司团校区县
 
 // Endings of organisations and departments of two characters, which a
 // byline's name slot may hold instead of a person ("作者：市政府办公厅",
-// "来源：信息中心").
-var orgSuffix = regexp.MustCompile(`(?:中心|政府|公司|集团|协会|学会|大学|学院|中学|小学|医院|银行|法院|公安|新闻|在线|频道|工作室|编辑部|杂志|周刊|日报|晚报|商报|时报)$`)
+// "来源：信息中心"), and government accounts that publish ("滨江发布").
+var orgSuffix = regexp.MustCompile(`(?:发布|融媒|中心|政府|公司|集团|协会|学会|大学|学院|中学|小学|医院|银行|法院|公安|新闻|在线|频道|工作室|编辑部|杂志|周刊|日报|晚报|商报|时报)$`)
 
 // orgName reports whether a name slot holds an organisation, a site or a
 // department rather than a person: it ends the way their names end.
@@ -408,6 +477,14 @@ func bylineNames(ln string, bare bool) []string {
 			continue
 		}
 		if !name(t) {
+			if len(names) == 0 && len(pending) == 0 && allHan(t) && utf8.RuneCountInString(t) <= 12 && (orgName(t) || noAuthor.MatchString(t)) {
+				// "作者：钱江晚报 记者 方圆", "作者：县融媒体中心 周立": the
+				// outlet or department before the person is the
+				// publisher, not a name of the byline. After a name it is
+				// the author's affiliation ("赵培：北京物资学院"), and the line
+				// no byline.
+				continue
+			}
 			return nil
 		}
 	}
@@ -627,7 +704,7 @@ var (
 func blogOwner(docTitle string) string {
 	for _, re := range []*regexp.Regexp{blogHostTitle, blogOwnTitle} {
 		if m := re.FindStringSubmatch(docTitle); m != nil {
-			if v := cleanAuthor(m[1]); v != "" && !orgName(v) && utf8.RuneCountInString(v) <= 20 {
+			if v := cleanNickname(m[1]); v != "" && utf8.RuneCountInString(v) <= 20 {
 				return v
 			}
 		}

@@ -33,6 +33,12 @@ func TestBylineNames(t *testing.T) {
 		{"图片来源：网络", true, nil},
 		{"记者调查 民意调查", false, nil}, // a menu, not a byline
 		{"记者近日走进河上镇的茶园，只见茶垄在山坡上铺展开来。", false, nil},
+		// An outlet or department before the person is the publisher.
+		{"作者：钱江晚报 记者 方圆", false, []string{"方圆"}},
+		{"作者：县融媒体中心 周立", false, []string{"周立"}},
+		{"作者：新华社", false, nil},
+		// After the name it is an affiliation: no byline.
+		{"赵培：北京物资学院，北京", true, nil},
 	}
 	for _, tt := range tests {
 		if got := bylineNames(tt.line, tt.bare); !slices.Equal(got, tt.want) {
@@ -185,5 +191,74 @@ func TestBlogOwner(t *testing.T) {
 		if got := blogOwner(tt.title); got != tt.want {
 			t.Errorf("blogOwner(%q) = %q, want %q", tt.title, got, tt.want)
 		}
+	}
+}
+
+// TestReportersInProse: "记者" as the subject of a sentence names nobody;
+// a byline's names end at a mark, a space or the next credit.
+func TestReportersInProse(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"记者从杭州市科技局获悉，今年一季度，杭州新增国家科技型中小企业三千一百余家。", ""},
+		{"记者在景区看到，湖畔步道上游人如织。", ""},
+		{"本报讯（记者 陈晓晨 通讯员 郑轩）昨天上午，滨江区一所小学的学生走进企业。", "陈晓晨 郑轩"},
+		{"新华社杭州9月21日电（记者程思远、叶晓岚）秋收时节，在浙江省安吉县。", "程思远 叶晓岚"},
+		{"记者王晓燕报道", "王晓燕"},
+		{"记者 王晓燕 杭州报道", "王晓燕"},
+	}
+	for _, tt := range tests {
+		if got := reporters([]string{tt.line}); got != tt.want {
+			t.Errorf("reporters(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestPosterAndOwner: a forum post names its poster by a profile link,
+// a blog its owner in <title> (which pruning must not have removed), and
+// a byline element is reduced to its names.
+func TestPosterAndOwner(t *testing.T) {
+	const body = `<div class="post">` + zhParas + `</div>`
+	tests := []struct{ name, page, want string }{
+		{"discuz poster", `<html><head><title>白马湖停车 - 论坛</title></head><body><h1>白马湖停车</h1>` +
+			`<table><tr><td class="pls"><a href="space-uid-2231.html" class="xw1">西湖边的风</a></td><td>发表于 2012-3-5 10:22:31</td></tr></table>` + body + `</body></html>`, "西湖边的风"},
+		{"blog owner in head title", `<html><head><title>春茶开采忙_林间小路_新浪博客</title></head><body><h2>春茶开采忙</h2>` + body + `</body></html>`, "林间小路"},
+		{"byline element", `<html><head><title>春茶开采忙</title></head><body><h1>春茶开采忙</h1><div class="byline">本报记者 孙悦 通讯员 楼小平</div>` + body + `</body></html>`, "孙悦 楼小平"},
+		{"a government account in the author meta", `<html><head><title>春茶开采忙</title><meta name="author" content="滨江发布"></head><body><h1>春茶开采忙</h1>` + body + `</body></html>`, ""},
+		{"a paper is no blog owner", `<html><head><title>春茶开采忙_城市晚报_新浪博客</title></head><body><h2>春茶开采忙</h2>` + body + `</body></html>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if p := extractPage(t, tt.page, "http://example.cn/a.html"); p.Author != tt.want {
+				t.Errorf("author %q, want %q", p.Author, tt.want)
+			}
+		})
+	}
+}
+
+// TestBylineLines: a byline set on several lines gives all its names,
+// also after a kept kicker line; a byline further down does not join.
+func TestBylineLines(t *testing.T) {
+	const prose = "为拆一幢房，断送了三条人命。前天的这场惨剧发生得实在太突然，太震惊了。"
+	tests := []struct {
+		paras []string
+		want  string
+	}{
+		{[]string{"本报实习生 刘国栋 周炜", "本报记者 王燕平 方云凤", prose}, "刘国栋 周炜 王燕平 方云凤"},
+		{[]string{"拆房屡出命案 管理形同虚设", "本报实习生 刘国栋 周炜", "本报记者 王燕平", prose}, "刘国栋 周炜 王燕平"},
+		{[]string{"本报记者 王燕平", prose, "记者 张三丰", prose}, "王燕平"},
+	}
+	for _, tt := range tests {
+		m := lineMeta{}
+		cleanParas(tt.paras, "", &m)
+		if m.author != tt.want {
+			t.Errorf("%q: author %q, want %q", tt.paras, m.author, tt.want)
+		}
+	}
+}
+
+// TestLabelValueCell: a value ends at the table cell's end (a tab in the
+// page's lines), even when the next cell's label has no colon.
+func TestLabelValueCell(t *testing.T) {
+	if got := labelValue("发文机关：\t杭州市萧山区人民政府办公室\t成文\t2023-02-20", issuerLabel); got != "杭州市萧山区人民政府办公室" {
+		t.Errorf("labelValue: %q", got)
 	}
 }

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -320,6 +321,12 @@ func chooseContent(root *html.Node, st map[*html.Node]*stats, off RuleSet) []*ht
 			out = append(out, c)
 			continue
 		}
+		if best.DataAtom == atom.Tr && c.DataAtom == atom.Tr && s.density() < 0.3 && s.punct > 0 && endsStop(textOf(c)) {
+			// A story set one paragraph per table row: a row of prose
+			// beside the chosen one continues it.
+			out = append(out, c)
+			continue
+		}
 		if c.DataAtom == atom.P {
 			d := s.density()
 			if (s.text > 80 && d < 0.25) || (d == 0 && endsSentence(textOf(c))) {
@@ -404,6 +411,15 @@ func endsSentence(s string) bool {
 		return true
 	}
 	return false
+}
+
+// endsStop reports whether s ends with a full stop, inside closing
+// quotes or not: a sentence, where endsSentence also takes a quoted
+// title ("巴黎举行“座谈会”").
+func endsStop(s string) bool {
+	s = strings.TrimRightFunc(s, func(r rune) bool { return isSpace(r) || strings.ContainsRune("\"”’」』)）", r) })
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune(".。!?！？…", r)
 }
 
 // before reports whether a precedes b in document order; it only breaks

@@ -73,18 +73,19 @@ func containsFold(s, sub string) bool {
 
 // nearTitleDate looks for a short line carrying a date among the few lines
 // after the headline, where templates print the time without a label.
-func nearTitleDate(lines []string, heads []int) (time.Time, bool) {
+// idx is the line's index.
+func nearTitleDate(lines []string, heads []int) (t time.Time, ok bool, idx int) {
 	for _, i := range heads {
 		for j := i + 1; j < len(lines) && j <= i+6; j++ {
-			if utf8.RuneCountInString(lines[j]) > 100 {
+			if utf8.RuneCountInString(lines[j]) > 100 || notPubLine.MatchString(lines[j]) {
 				continue
 			}
 			if t, ok := firstDate(lines[j]); ok {
-				return t, true
+				return t, true, j
 			}
 		}
 	}
-	return time.Time{}, false
+	return time.Time{}, false, -1
 }
 
 // mayBeTitle is a cheap length test before normalizeTitle(ln) == nt:

@@ -62,7 +62,8 @@ var (
 	// The same for Chinese pages: page counters ("第1页/共1页 << 上一页"),
 	// read counters ("(本文发表于…, 已被阅读178次)"), blog trackbacks,
 	// the original headline of a repost ("原标题：…") and photo credits
-	// ("… 蔡雪婧/摄"); repost sources ("转自《北京科技报》") are repostSource.
+	// ("… 蔡雪婧/摄"); repost sources ("转自《北京科技报》") are
+	// repostSource, site footers siteFooterLine.
 	furnitureLineZh = regexp.MustCompile(`(?i)^(?:` +
 		`.{0,10}第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.*` +
 		`|.{0,40}(?:已被阅读|阅读|浏览|点击)(?:次数|量)?\s*[:：]?\s*\d+\s*次.{0,6}` +
@@ -85,6 +86,9 @@ type lineMeta struct {
 	// cut ("… Hangzhou Binjiang" / "District"); ownSource when that line
 	// gave m.source.
 	sourceCut, ownSource bool
+	// bylines is set while the lines dropped since the last kept line
+	// include a byline, whose names the next byline lines add to.
+	bylines bool
 }
 
 // cleanParas drops the furniture lines that survive the container choice,
@@ -138,6 +142,7 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 			if dropLine(ln, m, atStart) {
 				continue
 			}
+			m.bylines = false
 			keep = append(keep, ln)
 		}
 		if len(keep) > 0 {
@@ -247,7 +252,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 			}
 			return true
 		}
-		if furnitureLineZh.MatchString(ln) {
+		if furnitureLineZh.MatchString(ln) || siteFooterLine(ln) {
 			return true
 		}
 	}
@@ -255,9 +260,18 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		return true
 	}
 	if n < 40 && on(RuleBylineLines) && reporterOnly.MatchString(ln) {
-		if m.author == "" {
-			m.author = reporters([]string{ln})
+		v := strings.Join(bylineNames(ln, false), " ")
+		if v == "" {
+			v = reporters([]string{ln})
 		}
+		if m.author == "" {
+			m.author = v
+		} else if v != "" && m.bylines {
+			// "本报实习生 刘国栋 周炜" / "本报记者 王燕平 方云凤": the
+			// byline set on several lines.
+			m.author = strings.Join(appendNew(strings.Fields(m.author), strings.Fields(v)...), " ")
+		}
+		m.bylines = true
 		return true
 	}
 	if n < 40 && on(RuleBylineLines) && hasHan(ln) && creditLine(ln) {
@@ -291,6 +305,25 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		}
 		m.sourceCut = cutAtEnd(ln)
 		return true
+	}
+	return false
+}
+
+// Marks of a Chinese site's footer, which a body without a container of
+// its own runs into: copyright, ICP licence, police filing, site code,
+// host and builder. None is in a line of the benchmarks' truth.
+var siteFooterMarks = []string{"版权所有", "ICP备", "ICP证", "公网安备", "网站标识码", "技术支持：", "技术支持:", "主办单位：", "主办单位:", "主办：", "主办:"}
+
+// siteFooterLine reports whether a short line is a site's footer, or
+// the QR-code prompt beside it ("扫一扫在手机打开当前页").
+func siteFooterLine(ln string) bool {
+	if strings.HasPrefix(ln, "扫一扫") && utf8.RuneCountInString(ln) <= 30 {
+		return true
+	}
+	for _, m := range siteFooterMarks {
+		if strings.Contains(ln, m) {
+			return true
+		}
 	}
 	return false
 }
@@ -377,6 +410,11 @@ func isMetaCluster(ln string) bool {
 		// November 19, 2019") or a table row: content.
 		return false
 	}
+	if strings.HasSuffix(ln, "。") || strings.HasSuffix(ln, "！") || strings.HasSuffix(ln, "？") {
+		// "一、管制时间：2024年4月4日至4月6日，每日7时至17时。": a
+		// sentence that states dates, not an info line.
+		return false
+	}
 	loc := findDate(ln)
 	if loc == nil {
 		return false
@@ -416,7 +454,7 @@ var (
 	sourceLabels = regexp.MustCompile(`(?i)(?:信息来源|文章来源|稿件来源|来源|source)\s*[:：]\s*`)
 	authorLabels = regexp.MustCompile(`(?:作者|记者|撰稿|文)\s*[:：]\s*`)
 	// A value ends where the next label of the same line begins.
-	nextLabel = regexp.MustCompile(`\s{2,}|\s+[\p{Han}A-Za-z]{1,8}\s*[:：]|[|｜]|\s+\d{4}[-/年.]\d`)
+	nextLabel = regexp.MustCompile(`\s{2,}|\t|\s+[\p{Han}A-Za-z]{1,8}\s*[:：]|[|｜]|\s+\d{4}[-/年.]\d`)
 )
 
 // labelValue returns the text after the first match of label, up to the

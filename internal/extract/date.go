@@ -16,7 +16,8 @@ import (
 // Date shapes found on news and government pages. Each is tried on the
 // whole string; the earliest match wins.
 var (
-	isoDate = regexp.MustCompile(`((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:(?:T|\s+|&nbsp;)(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?`)
+	// "2024-01-01 10:00:00", "2024-1-1 下午3:05", "2024-01-01T10:00:00Z".
+	isoDate = regexp.MustCompile(`((?:19|20)\d{2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:(?:T|\s+|&nbsp;|\s*(上午|下午|晚上|凌晨|早上|中午)\s*)(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?`)
 	// "2005年7月31日", "2005年08月30日, 星期二 13:22", "2004年7月16日08:19",
 	// "2005年7月31日下午3时20分".
 	cnDate = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?:\s*[,，]?\s*(?:星期|周|礼拜)[一二三四五六日天])?(?:\s*(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?`)
@@ -36,6 +37,8 @@ var (
 	urlDateSep     = regexp.MustCompile(`[/_-]((?:19|20)\d{2})[-/_]?(\d{1,2})[-/_](\d{1,2})(?:[/_.-]|$)`)
 	urlDateCompact = regexp.MustCompile(`[/_tc-]((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|\d|$)`)
 	urlYearMonth   = regexp.MustCompile(`/((?:19|20)\d{2})[-_]?(\d{2})/(\d{2})/`)
+	// "/2023/0301/": year, then month and day in one segment.
+	urlYearMonthDay = regexp.MustCompile(`/((?:19|20)\d{2})/(\d{2})(\d{2})/`)
 )
 
 var months = map[string]time.Month{
@@ -77,17 +80,10 @@ func parseDate(s string) (time.Time, bool) {
 		return plausible(t)
 	}
 	if m := isoDate.FindStringSubmatch(s); m != nil {
-		return build(m[1], m[2], m[3], m[4], m[5], m[6], m[7], "")
+		return build(m[1], m[2], m[3], m[5], m[6], m[7], m[8], halfDay(m[4]))
 	}
 	if m := cnDate.FindStringSubmatch(s); m != nil {
-		ampm := ""
-		switch m[4] {
-		case "下午", "晚上":
-			ampm = "pm"
-		case "上午", "凌晨", "早上":
-			ampm = "am"
-		}
-		return build(m[1], m[2], m[3], m[5], m[6], m[7], "", ampm)
+		return build(m[1], m[2], m[3], m[5], m[6], m[7], "", halfDay(m[4]))
 	}
 	if m := enDate.FindStringSubmatch(s); m != nil {
 		return build(m[3], strconv.Itoa(int(months[strings.ToLower(m[1])])), m[2], m[4], m[5], "", "", m[6])
@@ -103,6 +99,18 @@ func parseDate(s string) (time.Time, bool) {
 		return build(m[3], mo, d, m[4], m[5], m[6], "", m[7])
 	}
 	return time.Time{}, false
+}
+
+// halfDay reads a Chinese half-day word as "am" or "pm" ("" when absent
+// or noon, whose hours are written as they are).
+func halfDay(w string) string {
+	switch w {
+	case "下午", "晚上":
+		return "pm"
+	case "上午", "凌晨", "早上":
+		return "am"
+	}
+	return ""
 }
 
 // slashOrder tells month from day in a year-last numeric date. A number
@@ -215,7 +223,7 @@ func urlDate(u string) (time.Time, bool) {
 	if i := strings.IndexAny(u, "?#"); i >= 0 {
 		u = u[:i]
 	}
-	for _, re := range []*regexp.Regexp{urlYearMonth, urlDateSep, urlDateCompact} {
+	for _, re := range []*regexp.Regexp{urlYearMonth, urlYearMonthDay, urlDateSep, urlDateCompact} {
 		for _, m := range re.FindAllStringSubmatch(u, -1) {
 			if t, ok := build(m[1], m[2], m[3], "", "", "", "", ""); ok {
 				return t, true
@@ -240,13 +248,15 @@ var (
 )
 
 // publishedTime decides the publication time, most trusted source first:
-// a configured selector, head metas, JSON-LD, a labelled line near the
+// a configured selector, on a Chinese page (zh) the labelled line near the
+// headline, head metas, JSON-LD, on other pages the labelled line near the
 // headline, dates on meta lines the cleaner dropped (datelines, "2022-05-11
 // 0 By"), an unlabelled date just under the headline, a labelled line
 // further away, a reprint note ("——《北京之春》1998年3月号") and finally
-// the URL path. A less precise value is completed by a later one that
-// agrees with it.
-func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, lm *lineMeta, paras []string, pageURL string) time.Time {
+// the URL path. An unlabelled info line right under the headline outranks
+// a labelled date further down. A less precise value is completed by a
+// later one that agrees with it.
+func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld ldInfo, full []string, heads []int, lm *lineMeta, paras []string, pageURL string, zh bool) time.Time {
 	var cands []time.Time
 	add := func(t time.Time, ok bool) {
 		if ok {
@@ -256,14 +266,6 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if sel.Date != "" {
 		add(firstDate(selText(doc, sel.Date)))
 	}
-	for _, k := range publishedKeys {
-		if v := meta[k]; v != "" {
-			add(parseDate(v))
-		}
-	}
-	if !ld.published.IsZero() {
-		add(ld.published, true)
-	}
 	head := firstHeadline(heads)
 	var labelled time.Time
 	near := false
@@ -272,10 +274,33 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 		// body, so the labelled date nearest above it is the article's.
 		labelled, near = labelledAbove(full, bodyStart(full, paras))
 	}
+	labelIdx := -1
 	if !near {
-		labelled, near = labelledPubDate(full, head)
+		labelled, near, labelIdx = labelledPubDate(full, head)
 	}
-	if near {
+	nt, ntOK, ntIdx := nearTitleDate(full, heads)
+	if near && head >= 0 && ntOK && ntIdx < labelIdx && ntIdx <= head+3 && !nt.Equal(labelled) && lm.off.on(RuleDateNearTitle) {
+		// "2022-10-11 07:30　来源：…" right under the headline, and a
+		// labelled date further down (a comment's 发表于, a list's
+		// 发布时间): the info line under the headline is the article's.
+		near = false
+	}
+	labelFirst := near && zh && lm.off.on(RuleDateLabelFirst)
+	if labelFirst {
+		// On a Chinese page the date printed under the headline
+		// (发布时间：…) is the one readers see; CMS metas may hold the
+		// record's creation or a re-publication time instead.
+		add(labelled, true)
+	}
+	for _, k := range publishedKeys {
+		if v := meta[k]; v != "" {
+			add(parseDate(v))
+		}
+	}
+	if !ld.published.IsZero() {
+		add(ld.published, true)
+	}
+	if near && !labelFirst {
 		add(labelled, true)
 	}
 	if lm.off.on(RuleDateLines) {
@@ -288,7 +313,7 @@ func publishedTime(doc *goquery.Document, sel news.Selectors, meta headMeta, ld 
 	if lm.off.on(RuleDateURL) {
 		urlT, urlOK = urlDate(pageURL)
 	}
-	if t, ok := nearTitleDate(full, heads); ok && lm.off.on(RuleDateNearTitle) {
+	if t, ok := nt, ntOK; ok && lm.off.on(RuleDateNearTitle) {
 		// An unlabelled date near the headline may belong to a widget:
 		// trust it when the URL agrees or says nothing.
 		if !urlOK || absDays(t, urlT) <= 2 {
@@ -367,7 +392,9 @@ func bodyStart(full, paras []string) int {
 }
 
 // labelledAbove finds the labelled publication date on the lines just
-// above line i, nearest first (成文日期 only when no other is there).
+// above line i, nearest first (成文日期 only when no other is there); an
+// unlabelled info line ("2024年 1月 8日 10:05　来源：杭州日报") counts when it
+// is the nearest line with a date.
 func labelledAbove(lines []string, i int) (time.Time, bool) {
 	if i <= 0 {
 		return time.Time{}, false
@@ -375,10 +402,18 @@ func labelledAbove(lines []string, i int) (time.Time, bool) {
 	var signed time.Time
 	for j := i - 1; j >= 0 && j >= i-nearHeadline; j-- {
 		ln := lines[j]
-		if len(ln) > 600 || !mayHavePubLabel(ln) {
+		if len(ln) > 600 {
 			continue
 		}
-		if ln = normDigits(ln); !hasDigitRun(ln) || notPubLine.MatchString(ln) {
+		if !mayHavePubLabel(ln) {
+			if signed.IsZero() && len(ln) < 240 && hasDigitRun(ln) && !notPubLine.MatchString(ln) && isMetaCluster(normDigits(ln)) {
+				if t, ok := firstDate(ln); ok {
+					return t, true
+				}
+			}
+			continue
+		}
+		if ln = normDigits(ln); !hasDigitRun(ln) && !strings.ContainsAny(ln, "〇○") || notPubLine.MatchString(ln) {
 			continue
 		}
 		if v, ok := lineDate(ln); ok {
@@ -413,16 +448,17 @@ const nearHeadline = 12
 //
 // The date an official document was signed (成文日期) is taken only when
 // no other labelled date is found: the page's publication date is the
-// one a reader sees it by.
-func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
+// one a reader sees it by. idx is the index of the line used, or -1.
+func labelledPubDate(lines []string, head int) (t time.Time, near bool, idx int) {
 	first := time.Time{}
 	firstIdx := -1
 	var signed time.Time
+	signedIdx := -1
 	for i, ln := range lines {
 		if len(ln) > 600 || !mayHavePubLabel(ln) {
 			continue
 		}
-		if ln = normDigits(ln); !hasDigitRun(ln) || notPubLine.MatchString(ln) {
+		if ln = normDigits(ln); !hasDigitRun(ln) && !strings.ContainsAny(ln, "〇○") || notPubLine.MatchString(ln) {
 			continue
 		}
 		v, ok := lineDate(ln)
@@ -431,24 +467,24 @@ func labelledPubDate(lines []string, head int) (t time.Time, near bool) {
 		}
 		if signedDate(ln) {
 			if signed.IsZero() {
-				signed = v
+				signed, signedIdx = v, i
 			}
 			continue
 		}
 		if head < 0 {
-			return v, true
+			return v, true, i
 		}
 		if i > head {
-			return v, i-head <= nearHeadline
+			return v, i-head <= nearHeadline, i
 		}
 		if firstIdx < 0 {
 			first, firstIdx = v, i
 		}
 	}
 	if firstIdx < 0 && !signed.IsZero() {
-		return signed, head < 0
+		return signed, head < 0, signedIdx
 	}
-	return first, false
+	return first, false, firstIdx
 }
 
 // signedDate reports whether a line's only date label is 成文日期/成文时间.
@@ -475,8 +511,10 @@ func mayHavePubLabel(ln string) bool {
 	return containsFold(ln, "date") || containsFold(ln, "published") || containsFold(ln, "posted")
 }
 
-// lineDate reads the date right after a date label of ln.
+// lineDate reads the date right after a date label of ln. A line that
+// labels both ("更新时间：… 发布时间：…") gives the publication date.
 func lineDate(ln string) (time.Time, bool) {
+	var updated time.Time
 	for _, loc := range pubLabel.FindAllStringSubmatchIndex(ln, -1) {
 		if loc[2] > 0 {
 			// A bare label must not run on from a word: "北京时间".
@@ -485,20 +523,38 @@ func lineDate(ln string) (time.Time, bool) {
 				continue
 			}
 		}
-		rest := ln[loc[1]:]
-		if len(rest) > 64 {
-			rest = rest[:64]
+		t, ok := labelledValue(ln[loc[1]:])
+		if !ok {
+			continue
 		}
-		if d := findDate(rest); d != nil && d[0] <= 2 {
-			if t, ok := parseDate(rest[d[0]:d[1]]); ok {
-				return t, true
+		if label := ln[loc[0]:loc[1]]; strings.Contains(label, "更新") || strings.Contains(label, "修改") || containsFold(label, "updated") {
+			if updated.IsZero() {
+				updated = t
 			}
+			continue
 		}
-		if t, ok := parseShortDate(strings.TrimLeft(rest, "[(（【 ")); ok {
+		return t, true
+	}
+	return updated, !updated.IsZero()
+}
+
+// labelledValue reads the date at the start of the text after a label:
+// any date shape, a two-digit year ("05-07-31"), or Chinese numerals
+// ("二〇二四年一月一日").
+func labelledValue(rest string) (time.Time, bool) {
+	if len(rest) > 64 {
+		rest = rest[:64]
+	}
+	if d := findDate(rest); d != nil && d[0] <= 2 {
+		if t, ok := parseDate(rest[d[0]:d[1]]); ok {
 			return t, true
 		}
 	}
-	return time.Time{}, false
+	rest = strings.TrimLeft(rest, "[(（【 ")
+	if t, ok := parseShortDate(rest); ok {
+		return t, true
+	}
+	return parseHanDate(rest)
 }
 
 // reprintDate reads the issue date of a reprint note in the body; a
@@ -523,7 +579,20 @@ func reprintDate(paras []string) (time.Time, bool) {
 
 // Chinese numerals of the dates that sign official documents:
 // "二〇二二年一月二十七日".
-var hanDate = regexp.MustCompile(`^([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日$`)
+var hanDate = regexp.MustCompile(`^([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日`)
+
+// parseHanDate reads a date in Chinese numerals at the start of s.
+func parseHanDate(s string) (time.Time, bool) {
+	m := hanDate.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, false
+	}
+	y := 0
+	for _, r := range m[1] {
+		y = y*10 + digitOf(r)
+	}
+	return build(strconv.Itoa(y), strconv.Itoa(hanNumber(m[2])), strconv.Itoa(hanNumber(m[3])), "", "", "", "", "")
+}
 
 // signatureDate reads the date alone on one of the body's last lines, as
 // notices are signed ("吉林省人民政府 / 2022年1月27日").
@@ -537,12 +606,10 @@ func signatureDate(paras []string) (time.Time, bool) {
 		if isBareDate(normDigits(ln)) {
 			return firstDate(ln)
 		}
-		if m := hanDate.FindStringSubmatch(ln); m != nil {
-			y := 0
-			for _, r := range m[1] {
-				y = y*10 + digitOf(r)
+		if strings.HasSuffix(ln, "日") {
+			if t, ok := parseHanDate(ln); ok {
+				return t, true
 			}
-			return build(strconv.Itoa(y), strconv.Itoa(hanNumber(m[2])), strconv.Itoa(hanNumber(m[3])), "", "", "", "", "")
 		}
 	}
 	return time.Time{}, false

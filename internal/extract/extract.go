@@ -7,10 +7,11 @@
 // (text length, clause punctuation, link density), in the manner of the
 // readability family, with a fast path for the Hanweb CMS of the Zhejiang
 // government sites, whose templates mark the body with comments. When
-// that finds no text, fallbacks take JSON-LD's articleBody, the largest
-// block of prose or the description; Page.Method says which path was
-// used. Metadata comes from head metas, JSON-LD and the labelled lines
-// that Chinese and English news templates print around the headline.
+// that finds no text, fallbacks take JSON-LD's articleBody, markup that
+// the page ships in a <textarea> or a script string, the largest block of
+// prose or the description; Page.Method says which path was used.
+// Metadata comes from head metas, JSON-LD and the labelled lines that
+// Chinese and English news templates print around the headline.
 //
 // The heuristics come in named families (rules.go) that ExtractWith can
 // switch off, so that cmd/extractbench can measure which of them help
@@ -71,6 +72,7 @@ const (
 	MethodStructured   = "structured"    // the element marked itemprop=articleBody
 	MethodScored       = "scored"        // paragraph scoring over the pruned page
 	MethodJSONLD       = "json-ld"       // fallback: JSON-LD articleBody
+	MethodEmbedded     = "embedded"      // fallback: markup in a <textarea> or a script string
 	MethodLargestBlock = "largest-block" // fallback: the largest text block of the unpruned page
 	MethodDescription  = "description"   // last resort: the page's description meta
 )
@@ -124,6 +126,9 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 	// (发布日期, 来源, 索引号) sits in blocks the body choice throws away.
 	full := pageLines(root)
 	byline := bylineElement(root)
+	// The <title> as it stands, read before pruning removes <head>: it
+	// names a blog's owner.
+	pageTitle := docTitle(root)
 	p.Next = pagerLinks(root, base)
 
 	var content []*html.Node
@@ -155,8 +160,8 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		lm := lineMeta{off: off}
 		if paras, method := fallbackBody(text, ld, meta, p.Title, &lm); len(paras) > 0 && method != MethodLargestBlock {
 			p.Text, p.Method = strings.Join(paras, "\n\n"), method
-			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL)
-			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, docTitle(root), byline)
+			p.Published = publishedTime(doc, sel, meta, ld, nil, nil, &lm, paras, pageURL, hasHan(p.Title))
+			p.Author = articleAuthor(doc, sel, meta, ld, nil, nil, nil, &lm, paras, p.Title, pageTitle, byline)
 			p.Lang = detectLang(p.Text)
 			return p, nil
 		}
@@ -185,13 +190,20 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		// article in JSON-LD, in one large block that the pruning took
 		// for furniture, or, last, in its description.
 		paras, p.Method = fallbackBody(text, ld, meta, p.Title, &lm)
+	} else if n := effectiveLen(paras); p.Method == MethodScored && n < minFallbackText && !hasClauseMark(paras) {
+		// What the scoring found is a scrap without a clause mark (a
+		// breadcrumb, a menu line): a fallback that finds prose wins.
+		fbm := lineMeta{off: off}
+		if fb, method := fallbackBody(text, ld, meta, p.Title, &fbm); effectiveLen(fb) >= 2*n && hasClauseMark(fb) {
+			paras, p.Method, lm = fb, method, fbm
+		}
 	}
 	p.Text = strings.Join(paras, "\n\n")
 
 	heads := headlines(full, p.Title)
-	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL)
+	p.Published = publishedTime(doc, sel, meta, ld, full, heads, &lm, paras, pageURL, hasHan(p.Title))
 	labelled := colonLines(full)
-	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, docTitle(root), byline)
+	p.Author = articleAuthor(doc, sel, meta, ld, full, heads, labelled, &lm, paras, p.Title, pageTitle, byline)
 	p.Source = publisher(chooseSource(doc, sel, meta, full, labelled, &lm, p.Text))
 	p.Fields = readFields(labelled)
 	if p.Text != "" {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -11,7 +12,7 @@ import (
 // renderBody renders the chosen content and cleans its lines into the
 // body's paragraphs.
 func renderBody(content []*html.Node, st map[*html.Node]*stats, title string, lm *lineMeta) []string {
-	r := renderer{st: st, dropHeadline: lm.off.on(RuleDropH1), dropJunk: lm.off.on(RuleJunk)}
+	r := renderer{st: st, dropHeadline: lm.off.on(RuleDropH1), dropJunk: lm.off.on(RuleJunk), pruned: true}
 	for _, n := range content {
 		r.render(n, false)
 		r.flush()
@@ -45,8 +46,9 @@ func structuredContent(root *html.Node, st map[*html.Node]*stats) []*html.Node {
 const minFallbackText = 120
 
 // fallbackBody finds a body when the main path found none: JSON-LD's
-// articleBody, else the largest block of prose in the unpruned page,
-// else the description meta. It returns the paragraphs and the method
+// articleBody, else markup the page carries for a script to write in (a
+// hidden <textarea>, a string in a script), else the largest block of
+// prose in the unpruned page, else the description meta. It returns the paragraphs and the method
 // that found them, or nothing for a page without an article (a list, an
 // error page).
 func fallbackBody(page string, ld ldInfo, meta headMeta, title string, lm *lineMeta) ([]string, string) {
@@ -56,6 +58,9 @@ func fallbackBody(page string, ld ldInfo, meta headMeta, title string, lm *lineM
 	root, err := parseHTML(page)
 	if err != nil {
 		return nil, ""
+	}
+	if paras := embeddedBody(root, title, lm); effectiveLen(paras) >= minFallbackText {
+		return paras, MethodEmbedded
 	}
 	st := measure(root)
 	if s := st[root]; s != nil && s.link*2 > s.text {
@@ -97,6 +102,16 @@ func splitParas(s string) []string {
 		}
 	}
 	return out
+}
+
+// hasClauseMark reports whether any paragraph holds a clause mark.
+func hasClauseMark(paras []string) bool {
+	for _, p := range paras {
+		if strings.ContainsFunc(p, isClausePunct) {
+			return true
+		}
+	}
+	return false
 }
 
 // effectiveLen is the weighted length of the paragraphs' text.
@@ -151,4 +166,145 @@ func largestBlock(root *html.Node, st map[*html.Node]*stats) *html.Node {
 		}
 	}
 	return best
+}
+
+// embeddedBody renders the article that some CMSs ship as markup for a
+// script to write into an empty container: the text of a <textarea>, or
+// the longest string literal of an inline script that holds paragraph
+// markup (`var content = "<p>…<\/p>";`).
+func embeddedBody(root *html.Node, title string, lm *lineMeta) []string {
+	best := ""
+	eachElement(root, func(n *html.Node) {
+		var cands []string
+		switch {
+		case n.DataAtom == atom.Textarea:
+			cands = []string{textOf(n)}
+			if n.FirstChild != nil && n.FirstChild.Type == html.TextNode {
+				cands = []string{n.FirstChild.Data}
+			}
+		case n.DataAtom == atom.Script && attr(n, "src") == "" && n.FirstChild != nil &&
+			!strings.Contains(strings.ToLower(attr(n, "type")), "json"):
+			cands = jsStrings(n.FirstChild.Data)
+		}
+		for _, c := range cands {
+			if len(c) > len(best) && hasParaMarkup(c) {
+				best = c
+			}
+		}
+	})
+	if best == "" {
+		return nil
+	}
+	frag, err := parseHTML("<html><body><div>" + best + "</div></body></html>")
+	if err != nil {
+		return nil
+	}
+	st := measure(frag)
+	r := renderer{st: st, dropHeadline: true}
+	r.render(frag, false)
+	r.flush()
+	return cleanParas(r.paras, title, lm)
+}
+
+// hasParaMarkup reports whether s holds paragraph markup: <p> or <br>.
+func hasParaMarkup(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "<p") || strings.Contains(l, "<br")
+}
+
+// jsStrings returns the string literals of a script, each with its
+// escapes decoded; literals joined by "+" come as one.
+func jsStrings(src string) []string {
+	var out []string
+	var cur strings.Builder
+	joining := false
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '"' || c == '\'' || c == '`':
+			lit, n := jsLiteral(src[i:])
+			if !joining {
+				if cur.Len() > 0 {
+					out = append(out, cur.String())
+				}
+				cur.Reset()
+			}
+			cur.WriteString(lit)
+			joining = false
+			i += n
+			// "a" + "b": the next literal continues this one.
+			j := i
+			for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r') {
+				j++
+			}
+			if j < len(src) && src[j] == '+' {
+				joining = true
+				i = j + 1
+			}
+		case c == '/' && i+1 < len(src) && src[i+1] == '/':
+			// A line comment may hold a lone apostrophe.
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		default:
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				joining = false
+			}
+			i++
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// jsLiteral decodes the JavaScript string literal at the start of s and
+// returns it with the number of bytes it spans.
+func jsLiteral(s string) (string, int) {
+	q := s[0]
+	var b strings.Builder
+	i := 1
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == q:
+			return b.String(), i + 1
+		case c == '\\' && i+1 < len(s):
+			e := s[i+1]
+			i += 2
+			switch e {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+			case 'u':
+				if i+4 <= len(s) {
+					if v, err := strconv.ParseUint(s[i:i+4], 16, 32); err == nil {
+						b.WriteRune(rune(v))
+						i += 4
+					}
+				}
+			case 'x':
+				if i+2 <= len(s) {
+					if v, err := strconv.ParseUint(s[i:i+2], 16, 8); err == nil {
+						b.WriteRune(rune(v))
+						i += 2
+					}
+				}
+			case '\n':
+				// A line continuation.
+			default:
+				b.WriteByte(e)
+			}
+			continue
+		case c == '\n' && q != '`':
+			// An unterminated literal: stop at the line's end.
+			return b.String(), i
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String(), i
 }

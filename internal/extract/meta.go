@@ -56,6 +56,9 @@ var publishedKeys = []string{
 	"dcterms.created", "sailthru.date", "parsely-pub-date", "date", "releasedate", "firstpublishedtime",
 	"originalpublicationdate", "article_date_original", "bt:pubdate", "created",
 	"og:release_date", "citation_publication_date", "citation_date", "prism.publicationdate", "uploaddate",
+	// Chinese portals: ifeng's og:time, Tencent's apub:time, Sina's
+	// weibo create time, release_date.
+	"og:time", "apub:time", "weibo: article:create_at", "release_date",
 }
 
 // Head metas that may name the author.
@@ -222,7 +225,7 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 			sites[n] = true
 		}
 	}
-	docTitle, emph := "", ""
+	docTitle, emph, emphMarked := "", "", ""
 	var body *html.Node
 	var walk func(n *html.Node, inLink bool)
 	walk = func(n *html.Node, inLink bool) {
@@ -240,8 +243,15 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 			case atom.A:
 				inLink = true
 			case atom.B, atom.Strong:
-				if emph == "" && !inLink {
-					emph = standaloneBold(n)
+				if emphMarked == "" && !inLink {
+					if t := standaloneBold(n); t != "" {
+						if emph == "" {
+							emph = t
+						}
+						if headlineMarks(n) {
+							emphMarked = t
+						}
+					}
 				}
 			}
 			name := classID(n)
@@ -257,7 +267,13 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 				((n.DataAtom == atom.Div || n.DataAtom == atom.P || n.DataAtom == atom.Td || n.DataAtom == atom.Span) &&
 					strings.Contains(name, "title")) {
 				if t := textOf(n); t != "" && utf8.RuneCountInString(t) < 200 {
-					headings = append(headings, heading{t, n.DataAtom == atom.H1})
+					if homeLink(n) || blogName.MatchString(t) {
+						// "<h1><a href="index.html">张三的博客</a></h1>": the
+						// site's name in a heading, not the headline.
+						sites[normalizeTitle(t)] = true
+						return
+					}
+					headings = append(headings, heading{strings.TrimRight(t, " -–—_|"), n.DataAtom == atom.H1})
 				}
 			}
 		}
@@ -266,6 +282,11 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 		}
 	}
 	walk(root, false)
+	if emphMarked != "" {
+		// A sidebar's heading ("热门文章") may be bold too: the bold line
+		// set as a headline (centred, in a large font) is the one.
+		emph = emphMarked
+	}
 	docTitle = collapseSpace(titleTag.ReplaceAllString(docTitle, ""))
 	og := collapseSpace(m.first("og:title", "twitter:title"))
 	for _, cand := range []string{og, ld.headline, docTitle} {
@@ -281,8 +302,24 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 	}
 	if docTitle != "" {
 		t := stripSiteName(docTitle, sites)
-		if emph != "" && body != nil && (utf8.RuneCountInString(t) < 3 || !strings.Contains(visibleText(body), normalizeTitle(t))) {
-			return emph
+		if body != nil && (utf8.RuneCountInString(t) < 3 || !strings.Contains(visibleText(body), normalizeTitle(t))) {
+			// The page never prints its <title> ("显示文章", "萧山日报
+			// 数字报"): a template's or a site's, not the headline.
+			if emph != "" {
+				return emph
+			}
+			if h := soleH1(headings, sites); h != "" {
+				return h
+			}
+		}
+		if siteLike(t) {
+			// "杭州日报", "某某区人民政府": the <title> names only the
+			// site; a heading of the page is the headline.
+			for _, h := range headings {
+				if nh := normalizeTitle(h.text); !sites[nh] && !siteLike(h.text) && utf8.RuneCountInString(nh) > utf8.RuneCountInString(normalizeTitle(t)) {
+					return h.text
+				}
+			}
 		}
 		return t
 	}
@@ -295,6 +332,81 @@ func chooseTitle(root *html.Node, m headMeta, ld ldInfo) string {
 		return emph
 	}
 	return ld.headline
+}
+
+// blogName matches a blog's own name: "张三的博客", "bjreader的博客".
+var blogName = regexp.MustCompile(`^\S{1,20}的(?:博客|BLOG|blog|Blog|个人空间|空间|专栏)$`)
+
+// homeLink reports whether all of n's text is one link to the site's
+// front page ("/", "index.html", "http://host/"): templates set the
+// site's name that way.
+func homeLink(n *html.Node) bool {
+	a := findFirst(n, func(c *html.Node) bool { return c.DataAtom == atom.A })
+	if a == nil || textOf(a) != textOf(n) {
+		return false
+	}
+	href := strings.TrimSpace(attr(a, "href"))
+	if href == "" || href[0] == '#' || strings.HasPrefix(strings.ToLower(href), "javascript") {
+		return false
+	}
+	if i := strings.Index(href, "://"); i >= 0 {
+		href = href[i+3:]
+		if j := strings.IndexByte(href, '/'); j >= 0 {
+			href = href[j:]
+		} else {
+			href = "/"
+		}
+	}
+	href = strings.TrimPrefix(strings.TrimPrefix(href, "."), "/")
+	switch href {
+	case "", "index.html", "index.htm", "index.shtml", "index.php", "index.asp", "index.jsp", "default.aspx", "default.asp":
+		return true
+	}
+	return false
+}
+
+// siteLike reports whether a short Chinese title is only the name of a
+// site, paper or office: "杭州日报", "萧山网", "某某区人民政府".
+func siteLike(t string) bool {
+	t = strings.TrimSpace(t)
+	return allHan(t) && utf8.RuneCountInString(t) <= 12 && (mediaName(t) || orgName(t) || siteEnding.MatchString(t))
+}
+
+// soleH1 returns the text of the page's one <h1> that does not name the
+// site, or "" when there is none or several.
+func soleH1(headings []heading, sites map[string]bool) string {
+	found := ""
+	for _, h := range headings {
+		if !h.h1 || sites[normalizeTitle(h.text)] {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = h.text
+	}
+	return found
+}
+
+// headlineMarks reports whether a bold line is set as a headline: centred
+// (<center>, align=center, text-align:center) or in a large font (<font
+// size=4> and up, a font-size style), within its four nearest ancestors.
+func headlineMarks(n *html.Node) bool {
+	for a, i := n, 0; a != nil && a.Type == html.ElementNode && i < 5; a, i = a.Parent, i+1 {
+		if a.DataAtom == atom.Center || strings.EqualFold(attr(a, "align"), "center") {
+			return true
+		}
+		style := strings.ToLower(strings.ReplaceAll(attr(a, "style"), " ", ""))
+		if strings.Contains(style, "text-align:center") || strings.Contains(style, "font-size") {
+			return true
+		}
+		if a.DataAtom == atom.Font {
+			if sz := strings.TrimSpace(attr(a, "size")); sz != "" && (sz[0] == '+' || sz >= "4" && len(sz) == 1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // visibleText is the normalised text (normalizeTitle) of n's subtree

@@ -77,3 +77,27 @@ func TestTitleSiteNames(t *testing.T) {
 		})
 	}
 }
+
+// TestTitleNotSiteName: a heading that links to the front page, or names
+// a blog ("张三的博客"), is the site's name; a <title> the page never
+// prints gives way to the bold line set as a headline (not a sidebar's
+// bold heading) or to the one <h1>; decorations after a heading go.
+func TestTitleNotSiteName(t *testing.T) {
+	const body = `<div class="post"><p>清明前后，正是春茶采摘的好时节。茶垄在山坡上铺展开来，嫩绿的新芽挂满枝头，茶农们腰系竹篓、穿梭其间。</p><p>据介绍，今年全镇茶园面积达到一万两千亩，预计春茶产量比去年增长一成。</p></div>`
+	tests := []struct{ name, page, want string }{
+		{"home link in h1", `<html><body><h1 class="title"><a href="index.html">某某的小站</a></h1><h2 class="diaryTitle">春茶开采忙- -</h2>` + body + `</body></html>`, "春茶开采忙"},
+		{"blog name in h1", `<html><body><h1>林间小路的博客</h1><h2>春茶开采忙</h2>` + body + `</body></html>`, "春茶开采忙"},
+		{"headline bold, not the sidebar's", `<html><head><title>显示文章</title></head><body><table><tr><td><b>热门文章</b></td></tr><tr><td><a href="/1">茶叶品鉴</a></td></tr></table>` +
+			`<table><tr><td align="center"><font size="4"><b>春茶开采忙</b></font></td></tr><tr><td>` + body + `</td></tr></table></body></html>`, "春茶开采忙"},
+		{"unprinted title, one h1", `<html><head><title>某某日报数字报</title></head><body><div class="yinti">聚焦</div><h1>春茶开采忙</h1>` + body + `</body></html>`, "春茶开采忙"},
+		{"a title that names only the paper", `<html><head><title>杭州日报</title></head><body><div class="logo">杭州日报数字版</div><div class="newstitle">春茶开采忙</div>` + body + `</body></html>`, "春茶开采忙"},
+		{"a named anchor is no home link", `<html><body><h1><a name="top">春茶开采忙</a></h1>` + body + `</body></html>`, "春茶开采忙"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if p := extractPage(t, tt.page, "http://blog.example.cn/1.html"); p.Title != tt.want {
+				t.Errorf("title %q, want %q", p.Title, tt.want)
+			}
+		})
+	}
+}

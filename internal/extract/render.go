@@ -17,8 +17,12 @@ type renderer struct {
 	dropHeadline bool
 	// dropJunk drops link lists and link-heavy blocks (junk).
 	dropJunk bool
-	paras    []string
-	cur      strings.Builder
+	// pruned says the tree went through prune, which kept only the
+	// hidden elements that hold the story (a body that a script
+	// reveals, as WeChat's visibility:hidden): they are not junk.
+	pruned bool
+	paras  []string
+	cur    strings.Builder
 	// space records white space seen but not yet written, so that runs
 	// fold into one and none is left at a line end.
 	space  bool
@@ -148,7 +152,7 @@ func (r *renderer) render(n *html.Node, pre bool) {
 // furniture: link lists, "related" boxes, share bars that the container
 // choice swept in.
 func (r *renderer) junk(n *html.Node) bool {
-	if isHidden(n) {
+	if !r.pruned && isHidden(n) {
 		return true
 	}
 	s := r.st[n]

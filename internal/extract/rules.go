@@ -94,6 +94,9 @@ const (
 	RuleDateSignature
 	// RuleDateURL takes the date in the URL path.
 	RuleDateURL
+	// RuleDateLabelFirst puts the labelled date under the headline of a
+	// Chinese page (发布时间：…) before the head metas.
+	RuleDateLabelFirst
 	// RuleAuthorLead reads bylines between headline and body.
 	RuleAuthorLead
 	// RuleAuthorTail reads the (记者 X) byline at the body's end.
@@ -145,6 +148,7 @@ var ruleNames = [numRules]string{
 	RuleDateReprint:      "date-reprint",
 	RuleDateSignature:    "date-signature",
 	RuleDateURL:          "date-url",
+	RuleDateLabelFirst:   "date-label-first",
 	RuleAuthorLead:       "author-lead",
 	RuleAuthorTail:       "author-tail",
 	RuleAuthorLabel:      "author-label",

@@ -114,13 +114,14 @@ func isSummaryName(name string) bool {
 }
 
 // infoLine reports whether a short block is a byline or date line: a
-// date, a label, a year that ends no sentence, a "Posted"/"By" opening.
+// date, a label, a year that ends no sentence, a "Posted"/"By" opening,
+// a Chinese byline ("本报记者 孙悦 通讯员 楼小平").
 func infoLine(t string, nr int) bool {
 	if nr > 80 {
 		return false
 	}
 	return findDate(t) != nil || strings.ContainsAny(t, ":：|") || (hasDigitRun(t) && !endsSentence(t)) ||
-		infoOpening.MatchString(t)
+		infoOpening.MatchString(t) || (hasHan(t) && bylineNames(t, false) != nil)
 }
 
 var infoOpening = regexp.MustCompile(`(?i)^(?:posted|published|updated|by|written by)\b|^(?:作者|记者|来源|发布|编辑|文\s*[/／丨|])`)
