@@ -17,6 +17,7 @@ import (
 
 	"riverside/internal/news"
 	"riverside/internal/store"
+	"riverside/internal/store/pgtest"
 )
 
 // BenchmarkFollowerLag measures how far two searchd replicas (processes,
@@ -29,40 +30,58 @@ import (
 // versions a replica was behind. searchd runs with its default -batch
 // (500) and -poll 1s (the default: the pause between looks at the log
 // once caught up) or 100ms.
+//
+// store=postgres runs the same on a durable PostgreSQL server
+// (pgtest.DurableURL; skipped where PostgreSQL is not installed).
 func BenchmarkFollowerLag(b *testing.B) {
-	for _, poll := range []string{"1s", "100ms"} {
-		for _, rate := range []int{10, 100} {
-			b.Run(fmt.Sprintf("poll=%s/rate=%d/s", poll, rate), func(b *testing.B) {
-				var lags []time.Duration
-				var maxBehind int64
-				for i := 0; i < b.N; i++ {
-					l, behind := followerLag(b, poll, rate, 5*time.Second)
-					lags = append(lags, l...)
-					maxBehind = max(maxBehind, behind)
-				}
-				slices.Sort(lags)
-				pct := func(p int) float64 { return lags[(len(lags)-1)*p/100].Seconds() * 1000 }
-				b.ReportMetric(pct(50), "p50-ms")
-				b.ReportMetric(pct(95), "p95-ms")
-				b.ReportMetric(pct(100), "max-ms")
-				b.ReportMetric(float64(maxBehind), "max-versions-behind")
-			})
+	for _, backend := range []string{"sqlite", "postgres"} {
+		for _, poll := range []string{"1s", "100ms"} {
+			for _, rate := range []int{10, 100} {
+				b.Run(fmt.Sprintf("store=%s/poll=%s/rate=%d/s", backend, poll, rate), func(b *testing.B) {
+					benchFollowerLag(b, backend, poll, rate)
+				})
+			}
 		}
 	}
 }
 
-func followerLag(b *testing.B, poll string, rate int, d time.Duration) ([]time.Duration, int64) {
+func benchFollowerLag(b *testing.B, backend, poll string, rate int) {
+	var lags []time.Duration
+	var maxBehind int64
+	for i := 0; i < b.N; i++ {
+		where := ""
+		if backend == "postgres" {
+			where = pgtest.DurableURL(b)
+		}
+		l, behind := followerLag(b, where, poll, rate, 5*time.Second)
+		lags = append(lags, l...)
+		maxBehind = max(maxBehind, behind)
+	}
+	slices.Sort(lags)
+	pct := func(p int) float64 { return lags[(len(lags)-1)*p/100].Seconds() * 1000 }
+	b.ReportMetric(pct(50), "p50-ms")
+	b.ReportMetric(pct(95), "p95-ms")
+	b.ReportMetric(pct(100), "max-ms")
+	b.ReportMetric(float64(maxBehind), "max-versions-behind")
+}
+
+// followerLag runs one measurement on the store at where (a postgres://
+// URL, or "" for a new SQLite file).
+func followerLag(b *testing.B, where, poll string, rate int, d time.Duration) ([]time.Duration, int64) {
 	dir := b.TempDir()
 	data := filepath.Join(dir, "data")
-	st, err := store.Open(context.Background(), filepath.Join(data, store.FileName))
+	if where == "" {
+		where = filepath.Join(data, store.FileName)
+	}
+	st, err := store.Open(context.Background(), where)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	var bases []string
 	for _, id := range []string{"a", "b"} {
-		bases = append(bases, startSearchd(b, "-addr", "127.0.0.1:0", "-data", data, "-index", filepath.Join(dir, "index-"+id),
-			"-replica-id", id, "-poll", poll))
+		bases = append(bases, startSearchd(b, "-addr", "127.0.0.1:0", "-data", data, "-store", where,
+			"-index", filepath.Join(dir, "index-"+id), "-replica-id", id, "-poll", poll))
 	}
 
 	var mu sync.Mutex
