@@ -87,7 +87,6 @@ type alerts struct {
 	// cur is the running term's workers, nil on a standby.
 	cur       atomic.Pointer[term]
 	poll      time.Duration
-	logger    *slog.Logger
 	wg        sync.WaitGroup
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -102,7 +101,7 @@ type term struct {
 
 func newAlerts(c alertConfig, r replicaConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger) *alerts {
 	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}, closing: make(chan struct{}),
-		poll: poll, logger: logger}
+		poll: poll}
 	client := a.guard.Client(c.webhookTimeout)
 	a.newTerm = func(fst *store.Fenced) *term {
 		t := &term{}
