@@ -329,6 +329,16 @@ func testReplicas(t *testing.T, pg string) {
 		return ok && l == standby
 	})
 	sameResults(t, r.bases)
+	// The restarted replica stood by all along: it matched and sent
+	// nothing (only the lease holder does).
+	restarted := r.procs[leader]
+	restarted.mu.Lock()
+	logs := restarted.logs.String()
+	restarted.mu.Unlock()
+	if strings.Contains(logs, `msg="alerts matched"`) || strings.Contains(logs, `msg="webhook delivery"`) ||
+		!strings.Contains(logs, `msg="lease held by another replica"`) {
+		t.Errorf("the restarted standby %s matched or delivered, or never saw the lease held:\n%s", leader, restarted.tail())
+	}
 	for _, base := range r.bases {
 		if res := search(t, base, url.Values{"q": {"断电演练"}}); res.Total != 3*r.round {
 			t.Errorf("%s: 断电演练 finds %d, want %d", base, res.Total, 3*r.round)
