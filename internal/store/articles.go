@@ -257,6 +257,12 @@ func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
+	// RFC 3339 offsets are whole minutes. Shanghai's local mean time
+	// (+08:05:43, before 1901) is not: written with its offset, the time
+	// would come back 43 s off. Such a time is kept in UTC.
+	if _, off := t.Zone(); off%60 != 0 {
+		t = t.UTC()
+	}
 	return t.Format(timeLayout)
 }
 

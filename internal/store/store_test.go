@@ -265,3 +265,24 @@ func TestPages(t *testing.T) {
 		}
 	})
 }
+
+// TestOldDatesKeepTheirInstant: a date before 1901 in Asia/Shanghai has
+// the local mean time offset +08:05:43, which RFC 3339 cannot write.
+func TestOldDatesKeepTheirInstant(t *testing.T) {
+	backends(t, func(t *testing.T, open opener) {
+		s, _ := open(t)
+		ctx := context.Background()
+		a := article("http://x/old", "an old date")
+		a.Published = time.Date(1898, 6, 11, 9, 0, 0, 0, news.Shanghai)
+		if _, err := s.Put(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Article(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Published.Equal(a.Published) {
+			t.Errorf("published %v, want the instant %v", got.Published, a.Published)
+		}
+	})
+}
