@@ -117,10 +117,10 @@ func (l *Leader) lead(ctx context.Context, term news.Lease, start time.Time) {
 	held := term // Term's readers get copies; term itself moves on
 	l.term.Store(&held)
 	l.logger().Info("lease taken: this replica leads", "lease", l.Name, "holder", l.Holder, "epoch", term.Epoch)
-	go func() {
+	go func(term news.Lease) {
 		defer close(done)
 		l.Lead(termCtx, term)
-	}()
+	}(term)
 	// The term is valid until start+ttl by the monotonic clock: the store
 	// compares the expiry with other processes' wall clocks, and the time
 	// of the call that took or renewed the lease is a lower bound of when
