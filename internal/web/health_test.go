@@ -13,7 +13,9 @@ import (
 // fixedReplica reports a replica state given by the test.
 type fixedReplica ReplicaHealth
 
-func (r fixedReplica) ReplicaHealth(context.Context) (ReplicaHealth, error) { return ReplicaHealth(r), nil }
+func (r fixedReplica) ReplicaHealth(context.Context) (ReplicaHealth, error) {
+	return ReplicaHealth(r), nil
+}
 
 // TestHealthReplica: /healthz with a replica's state answers 200 or,
 // when the replica says it is unready, 503 with the reason; both bodies
