@@ -85,11 +85,13 @@ for w in 1 2; do
 	pids+=($!)
 done
 n=0
+replica_pids=()
 for addr in "$DEMO_ADDR" "$DEMO_ADDR2"; do
 	n=$((n + 1))
 	"$BIN/searchd" -allow-private-webhooks -addr "$addr" -data "$DEMO_DATA" -store "$store" \
-		-index "$DEMO_DATA/index-$n" &
+		-index "$DEMO_DATA/index-$n" -replica-id "replica-$n" &
 	pids+=($!)
+	replica_pids+=($!)
 done
 
 say "mirror     http://$DEMO_MIRROR_ADDR/"
@@ -98,5 +100,8 @@ say "replica 2  http://$DEMO_ADDR2/"
 say "health     curl http://$DEMO_ADDR/healthz   (lag behind the log, alert lease)"
 say "store      $store"
 say "frontier   $queue"
+say "failover   kill ${replica_pids[0]}   (replica 1; the other takes the alert lease within -lease-ttl)"
 say "Ctrl-C stops everything"
-wait -n "${pids[@]}" || true
+# One process ending (a replica killed to watch the other take over) does
+# not end the demo: only Ctrl-C does.
+wait || true
