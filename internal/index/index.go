@@ -39,6 +39,9 @@ var ErrMappingChanged = errors.New("index: built with another mapping version")
 // concurrent use: searches run while Follow applies batches.
 type Index struct {
 	bleve bleve.Index
+	// bleveOnly walks every query's hits with Bleve's searchers, not the
+	// lean evaluator (the differential test compares the two).
+	bleveOnly bool
 	// applying serialises Apply: each reads the checkpoint it then moves.
 	applying sync.Mutex
 	path     string
