@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -96,6 +97,14 @@ func leanCompile(q query.Query) (leanNode, bool) {
 			return nil, false
 		}
 		return &leanTerm{field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value()}, true
+	case *query.MultiPhraseQuery:
+		return leanPhraseOf(q.Terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness)
+	case *query.PhraseQuery:
+		terms := make([][]string, len(q.Terms))
+		for i, t := range q.Terms {
+			terms[i] = []string{t}
+		}
+		return leanPhraseOf(terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness)
 	case *query.DisjunctionQuery:
 		if q.Min > 0 || len(q.Disjuncts) == 0 || len(q.Disjuncts) > searcher.DisjunctionHeapTakeover {
 			return nil, false
@@ -144,6 +153,8 @@ func leanCompile(q query.Query) (leanNode, bool) {
 
 func collectTerms(n leanNode, out *[]*leanTerm) {
 	switch n := n.(type) {
+	case *leanPhrase:
+		collectTerms(n.and, out)
 	case *leanTerm:
 		*out = append(*out, n)
 	case *leanOr:
@@ -165,6 +176,8 @@ func collectTerms(n leanNode, out *[]*leanTerm) {
 // counts end in the same order, and the scores are summed in it.
 func orderClauses(n leanNode) {
 	switch n := n.(type) {
+	case *leanPhrase:
+		orderClauses(n.and)
 	case *leanOr:
 		for _, c := range n.clauses {
 			orderClauses(c)
@@ -229,6 +242,10 @@ type leanTerm struct {
 	cur     uint64
 	freq    uint64
 	norm    float64
+	// locs makes the term read its positions (in a phrase); pos holds
+	// those of the current posting.
+	locs bool
+	pos  []uint64
 }
 
 // bind reads the term's postings lists of every segment and its idf.
@@ -266,7 +283,7 @@ func (t *leanTerm) open(seg *scorch.SegmentSnapshot) error {
 	t.cur = 0
 	t.started = false
 	if pl := t.listOf[seg]; pl != nil && pl.Count() > 0 {
-		t.it = pl.Iterator(true, true, false, nil)
+		t.it = pl.Iterator(true, true, t.locs, nil)
 	}
 	return nil
 }
@@ -296,6 +313,12 @@ func (t *leanTerm) advance(doc uint64) (uint64, error) {
 		return leanDone, nil
 	}
 	t.cur, t.freq, t.norm = p.Number(), p.Frequency(), p.Norm()
+	if t.locs {
+		t.pos = t.pos[:0]
+		for _, l := range p.Locations() {
+			t.pos = append(t.pos, l.Pos())
+		}
+	}
 	return t.cur, nil
 }
 
@@ -491,4 +514,110 @@ func (b *leanBool) score() float64 {
 	var sum float64
 	sum += b.must.score()
 	return sum
+}
+
+// leanPhrase is a phrase, as NewMultiPhraseSearcher makes it: a
+// conjunction of one clause per position (a term, or a disjunction of the
+// position's terms), scored as that conjunction, whose hits must have the
+// clauses' terms at consecutive positions. An empty position (a stop
+// word's gap) matches any word; leading ones are dropped, as
+// findPhrasePaths drops them.
+type leanPhrase struct {
+	and *leanAnd
+	// slots are the phrase's positions after the leading gaps: the terms
+	// that may stand at each, none at a gap.
+	slots [][]*leanTerm
+}
+
+// leanPhraseOf compiles a (multi-)phrase query of Bleve's.
+func leanPhraseOf(terms [][]string, field string, boost float64, fuzziness int) (leanNode, bool) {
+	if field == "" || fuzziness != 0 {
+		return nil, false
+	}
+	p := &leanPhrase{and: &leanAnd{}}
+	for _, pos := range terms {
+		var slot []*leanTerm
+		var clause []leanNode
+		for _, t := range pos {
+			if t == "" {
+				continue
+			}
+			lt := &leanTerm{field: field, term: []byte(t), boost: boost, locs: true}
+			slot = append(slot, lt)
+			clause = append(clause, lt)
+		}
+		switch {
+		case len(pos) == 1 && len(slot) == 1:
+			p.and.clauses = append(p.and.clauses, clause[0])
+		case len(pos) > 1 && len(slot) > 0:
+			if len(slot) > searcher.DisjunctionHeapTakeover {
+				return nil, false
+			}
+			p.and.clauses = append(p.and.clauses, &leanOr{clauses: clause})
+		case len(pos) > 1:
+			// A disjunction of nothing: Bleve's would match nothing.
+			return nil, false
+		}
+		if len(slot) == 0 && len(p.slots) == 0 {
+			continue
+		}
+		p.slots = append(p.slots, slot)
+	}
+	if len(p.and.clauses) == 0 {
+		return nil, false
+	}
+	return p, true
+}
+
+func (p *leanPhrase) count() uint64      { return p.and.count() }
+func (p *leanPhrase) weight() float64    { return p.and.weight() }
+func (p *leanPhrase) setNorm(qn float64) { p.and.setNorm(qn) }
+func (p *leanPhrase) score() float64     { return p.and.score() }
+
+func (p *leanPhrase) open(seg *scorch.SegmentSnapshot) error { return p.and.open(seg) }
+
+func (p *leanPhrase) advance(doc uint64) (uint64, error) {
+	for {
+		d, err := p.and.advance(doc)
+		if err != nil || d == leanDone {
+			return d, err
+		}
+		if p.matches(d) {
+			return d, nil
+		}
+		doc = d + 1
+	}
+}
+
+// matches reports whether the terms stand in order at document d, where
+// every clause matches.
+func (p *leanPhrase) matches(d uint64) bool {
+	for _, t := range p.slots[0] {
+		if t.cur != d {
+			continue
+		}
+		for _, start := range t.pos {
+			if p.from(1, start, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// from reports whether slots[i:] can follow a match ending at position
+// prev.
+func (p *leanPhrase) from(i int, prev, d uint64) bool {
+	if i == len(p.slots) {
+		return true
+	}
+	if len(p.slots[i]) == 0 {
+		return p.from(i+1, prev+1, d)
+	}
+	for _, t := range p.slots[i] {
+		if t.cur == d && slices.Contains(t.pos, prev+1) && p.from(i+1, prev+1, d) {
+			return true
+		}
+	}
+	return false
 }

@@ -142,3 +142,39 @@ func pageOf(r *news.Result) string {
 	}
 	return b.String()
 }
+
+// BenchmarkLean searches broad queries (frequent words, in thousands of
+// the 10,000 articles) with the lean evaluator and with Bleve's
+// searchers, facets and snippets included.
+func BenchmarkLean(b *testing.B) {
+	idx, err := index.Open(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	corpus := analystCorpus(10000)
+	for i := 0; i < len(corpus); i += 500 {
+		if err := idx.Apply(context.Background(), corpus[i:i+500]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	settle(b, idx.StatsMap)
+	zh, en := analystVocab()
+	for _, q := range []string{en.words[en.queryFrom], en.words[en.queryFrom+50], zh.words[zh.queryFrom],
+		en.words[en.queryFrom] + " " + en.words[en.queryFrom+1], zh.words[zh.queryFrom+3] + " OR " + en.words[en.queryFrom+3]} {
+		for _, path := range []string{"lean", "bleve"} {
+			b.Run(path+"/q="+q, func(b *testing.B) {
+				idx.SetBleveOnly(path == "bleve")
+				var total uint64
+				for b.Loop() {
+					r, err := idx.Search(context.Background(), news.Query{Q: q})
+					if err != nil {
+						b.Fatal(err)
+					}
+					total = r.Total
+				}
+				b.ReportMetric(float64(total), "hits")
+			})
+		}
+	}
+}
