@@ -19,6 +19,7 @@ func (x *Index) LeanRuns(q news.Query) bool {
 	if err != nil {
 		return false
 	}
-	_, ok := leanCompile(p.query)
-	return ok
+	n := leanCompile(p.query)
+	_, whole := n.(*leanBleve)
+	return n != nil && !whole
 }

@@ -8,9 +8,12 @@ import (
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -41,9 +44,10 @@ type leanNode interface {
 	weight() float64
 	// setNorm gives the terms the query norm, as SetQueryNorm does.
 	setNorm(qn float64)
-	// open positions the node on segment seg of the snapshot, before its
-	// first hit.
-	open(seg *scorch.SegmentSnapshot) error
+	// open positions the node on segment seg of the snapshot, whose
+	// documents are numbered from base up to end in the snapshot, before
+	// its first hit.
+	open(seg *scorch.SegmentSnapshot, base, end uint64) error
 	// advance moves to the first hit at or after local document doc of
 	// the open segment and returns it, or leanDone.
 	advance(doc uint64) (uint64, error)
@@ -55,12 +59,19 @@ type leanNode interface {
 const leanDone = math.MaxUint64
 
 // leanPlan compiles q for the lean evaluator over snap; ok is false when
-// q has a part it does not run (then Bleve's searchers do).
-func leanPlan(q query.Query, snap *scorch.IndexSnapshot) (root leanNode, ok bool, err error) {
-	root, ok = leanCompile(q)
-	if !ok {
+// the evaluator would gain nothing (the whole query is one Bleve
+// searcher), and then Bleve's searchers run it. Close the plan's searchers
+// with closeLean.
+func leanPlan(ctx context.Context, q query.Query, snap *scorch.IndexSnapshot, m mapping.IndexMapping) (root leanNode, ok bool, err error) {
+	root = leanCompile(q)
+	if _, whole := root.(*leanBleve); whole || root == nil {
 		return nil, false, nil
 	}
+	defer func() {
+		if err != nil {
+			closeLean(root)
+		}
+	}()
 	docTotal, err := snap.DocCount()
 	if err != nil {
 		return nil, false, err
@@ -69,6 +80,13 @@ func leanPlan(q query.Query, snap *scorch.IndexSnapshot) (root leanNode, ok bool
 	collectTerms(root, &terms)
 	for _, t := range terms {
 		if err := t.bind(snap, docTotal); err != nil {
+			return nil, false, err
+		}
+	}
+	var others []*leanBleve
+	collectBleve(root, &others)
+	for _, b := range others {
+		if err := b.bind(ctx, snap, m); err != nil {
 			return nil, false, err
 		}
 	}
@@ -88,67 +106,103 @@ func leanPlan(q query.Query, snap *scorch.IndexSnapshot) (root leanNode, ok bool
 }
 
 // leanCompile mirrors what Bleve's query layer makes of q (see the
-// Searcher methods of TermQuery, DisjunctionQuery, ConjunctionQuery and
-// BooleanQuery) for the shapes the planner builds.
-func leanCompile(q query.Query) (leanNode, bool) {
+// Searcher methods of TermQuery, DisjunctionQuery, ConjunctionQuery,
+// BooleanQuery and MultiPhraseQuery) for the shapes the planner builds.
+// Filters (date ranges, everything) are left to their Bleve searchers,
+// which the evaluator steps through as clauses: a hit matches one term
+// of a date range's cover, so its score does not depend on the order in
+// which the searcher is stepped. Other queries (prefixes: a hit may match
+// several of their terms, summed in an order that depends on how the
+// searcher is stepped) make the whole query Bleve's: nil.
+func leanCompile(q query.Query) leanNode {
 	switch q := q.(type) {
 	case *query.TermQuery:
-		if q.FieldVal == "" {
-			return nil, false
+		if q.FieldVal != "" {
+			return &leanTerm{field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value()}
 		}
-		return &leanTerm{field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value()}, true
 	case *query.MultiPhraseQuery:
-		return leanPhraseOf(q.Terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness)
+		if n, ok := leanPhraseOf(q.Terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness); ok {
+			return n
+		}
 	case *query.PhraseQuery:
 		terms := make([][]string, len(q.Terms))
 		for i, t := range q.Terms {
 			terms[i] = []string{t}
 		}
-		return leanPhraseOf(terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness)
+		if n, ok := leanPhraseOf(terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness); ok {
+			return n
+		}
 	case *query.DisjunctionQuery:
-		if q.Min > 0 || len(q.Disjuncts) == 0 || len(q.Disjuncts) > searcher.DisjunctionHeapTakeover {
-			return nil, false
-		}
-		d := &leanOr{}
-		for _, c := range q.Disjuncts {
-			n, ok := leanCompile(c)
-			if !ok {
-				return nil, false
+		if q.Min <= 0 && len(q.Disjuncts) > 0 && len(q.Disjuncts) <= searcher.DisjunctionHeapTakeover {
+			d := &leanOr{}
+			for _, c := range q.Disjuncts {
+				n := leanCompile(c)
+				if n == nil {
+					return nil
+				}
+				d.clauses = append(d.clauses, n)
 			}
-			d.clauses = append(d.clauses, n)
+			return d
 		}
-		return d, true
 	case *query.ConjunctionQuery:
-		if len(q.Conjuncts) == 0 {
-			return nil, false
-		}
-		c := &leanAnd{}
-		for _, x := range q.Conjuncts {
-			n, ok := leanCompile(x)
-			if !ok {
-				return nil, false
+		if len(q.Conjuncts) > 0 {
+			c := &leanAnd{}
+			for _, x := range q.Conjuncts {
+				n := leanCompile(x)
+				if n == nil {
+					return nil
+				}
+				c.clauses = append(c.clauses, n)
 			}
-			c.clauses = append(c.clauses, n)
+			return c
 		}
-		return c, true
 	case *query.BooleanQuery:
-		if q.Should != nil || q.Filter != nil || q.Must == nil {
-			return nil, false
+		if q.Should == nil && q.Filter == nil && q.Must != nil {
+			must := leanCompile(q.Must)
+			if must == nil || q.MustNot == nil {
+				return must
+			}
+			not := leanCompile(q.MustNot)
+			if not == nil {
+				return nil
+			}
+			return &leanBool{must: must, not: not}
 		}
-		must, ok := leanCompile(q.Must)
-		if !ok {
-			return nil, false
-		}
-		if q.MustNot == nil {
-			return must, true
-		}
-		not, ok := leanCompile(q.MustNot)
-		if !ok {
-			return nil, false
-		}
-		return &leanBool{must: must, not: not}, true
+	case *query.DateRangeQuery, *query.MatchAllQuery:
+		return &leanBleve{q: q}
 	}
-	return nil, false
+	return nil
+}
+
+func collectBleve(n leanNode, out *[]*leanBleve) {
+	switch n := n.(type) {
+	case *leanBleve:
+		*out = append(*out, n)
+	case *leanPhrase:
+		collectBleve(n.and, out)
+	case *leanOr:
+		for _, c := range n.clauses {
+			collectBleve(c, out)
+		}
+	case *leanAnd:
+		for _, c := range n.clauses {
+			collectBleve(c, out)
+		}
+	case *leanBool:
+		collectBleve(n.must, out)
+		collectBleve(n.not, out)
+	}
+}
+
+// closeLean closes the Bleve searchers of a plan.
+func closeLean(n leanNode) {
+	var bs []*leanBleve
+	collectBleve(n, &bs)
+	for _, b := range bs {
+		if b.s != nil {
+			b.s.Close()
+		}
+	}
 }
 
 func collectTerms(n leanNode, out *[]*leanTerm) {
@@ -204,10 +258,10 @@ func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
 func leanWalk(ctx context.Context, root leanNode, snap *scorch.IndexSnapshot, offsets []uint64, hit func(num uint64, score float64)) error {
 	var n uint64
 	for i, seg := range snap.Segments() {
-		if err := root.open(seg); err != nil {
+		base := offsets[i]
+		if err := root.open(seg, base, offsets[i+1]); err != nil {
 			return err
 		}
-		base := offsets[i]
 		d, err := root.advance(0)
 		for ; err == nil && d != leanDone; d, err = root.advance(d + 1) {
 			if n++; n%checkDoneEvery == 0 {
@@ -278,7 +332,7 @@ func (t *leanTerm) weight() float64 {
 
 func (t *leanTerm) setNorm(qn float64) { t.queryWeight = t.boost * t.idf * qn }
 
-func (t *leanTerm) open(seg *scorch.SegmentSnapshot) error {
+func (t *leanTerm) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	t.it = nil
 	t.cur = 0
 	t.started = false
@@ -366,10 +420,10 @@ func (d *leanOr) setNorm(qn float64) {
 	}
 }
 
-func (d *leanOr) open(seg *scorch.SegmentSnapshot) error {
+func (d *leanOr) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	d.curs = make([]uint64, len(d.clauses))
 	for i, c := range d.clauses {
-		if err := c.open(seg); err != nil {
+		if err := c.open(seg, base, end); err != nil {
 			return err
 		}
 		d.curs[i] = 0
@@ -433,9 +487,9 @@ func (c *leanAnd) setNorm(qn float64) {
 	}
 }
 
-func (c *leanAnd) open(seg *scorch.SegmentSnapshot) error {
+func (c *leanAnd) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	for _, x := range c.clauses {
-		if err := x.open(seg); err != nil {
+		if err := x.open(seg, base, end); err != nil {
 			return err
 		}
 	}
@@ -486,11 +540,11 @@ func (b *leanBool) weight() float64 { return b.must.weight() }
 
 func (b *leanBool) setNorm(qn float64) { b.must.setNorm(qn) }
 
-func (b *leanBool) open(seg *scorch.SegmentSnapshot) error {
-	if err := b.must.open(seg); err != nil {
+func (b *leanBool) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
+	if err := b.must.open(seg, base, end); err != nil {
 		return err
 	}
-	return b.not.open(seg)
+	return b.not.open(seg, base, end)
 }
 
 func (b *leanBool) advance(doc uint64) (uint64, error) {
@@ -574,7 +628,7 @@ func (p *leanPhrase) weight() float64    { return p.and.weight() }
 func (p *leanPhrase) setNorm(qn float64) { p.and.setNorm(qn) }
 func (p *leanPhrase) score() float64     { return p.and.score() }
 
-func (p *leanPhrase) open(seg *scorch.SegmentSnapshot) error { return p.and.open(seg) }
+func (p *leanPhrase) open(seg *scorch.SegmentSnapshot, base, end uint64) error { return p.and.open(seg, base, end) }
 
 func (p *leanPhrase) advance(doc uint64) (uint64, error) {
 	for {
@@ -620,4 +674,73 @@ func (p *leanPhrase) from(i int, prev, d uint64) bool {
 		}
 	}
 	return false
+}
+
+// leanBleve is a clause the evaluator does not run itself: Bleve's
+// searcher of it, stepped through with Advance over the snapshot's
+// numbers. Its weight, norm and count are the searcher's own, as in
+// Bleve's composite searchers.
+type leanBleve struct {
+	q    query.Query
+	s    search.Searcher
+	sctx *search.SearchContext
+	id   index.IndexInternalID
+	// dm is the searcher's current hit, nil before the first and after
+	// the last (done).
+	dm        *search.DocumentMatch
+	num       uint64
+	done      bool
+	base, end uint64
+}
+
+func (b *leanBleve) bind(ctx context.Context, snap *scorch.IndexSnapshot, m mapping.IndexMapping) error {
+	s, err := b.q.Searcher(ctx, snap, m, search.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	b.s = s
+	b.sctx = &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       snap,
+	}
+	b.id = index.NewIndexInternalID(nil, 0)
+	return nil
+}
+
+func (b *leanBleve) count() uint64      { return b.s.Count() }
+func (b *leanBleve) weight() float64    { return b.s.Weight() }
+func (b *leanBleve) setNorm(qn float64) { b.s.SetQueryNorm(qn) }
+func (b *leanBleve) score() float64     { return b.dm.Score }
+
+func (b *leanBleve) open(_ *scorch.SegmentSnapshot, base, end uint64) error {
+	b.base, b.end = base, end
+	return nil
+}
+
+func (b *leanBleve) advance(doc uint64) (uint64, error) {
+	target := b.base + doc
+	if b.done {
+		return leanDone, nil
+	}
+	if b.dm == nil || b.num < target {
+		if b.dm != nil {
+			b.sctx.DocumentMatchPool.Put(b.dm)
+		}
+		b.id.SetValue(target)
+		dm, err := b.s.Advance(b.sctx, b.id)
+		if err != nil {
+			return 0, err
+		}
+		b.dm = dm
+		if dm == nil {
+			b.done = true
+			return leanDone, nil
+		}
+		b.num = dm.IndexInternalID.Value()
+	}
+	if b.num >= b.end {
+		// The hit is in a later segment.
+		return leanDone, nil
+	}
+	return b.num - b.base, nil
 }

@@ -406,11 +406,12 @@ func (x *Index) walk(ctx context.Context, snap *scorch.IndexSnapshot, meta *snap
 		return err
 	}
 	if !x.bleveOnly {
-		root, ok, err := leanPlan(p.query, snap)
+		root, ok, err := leanPlan(ctx, p.query, snap, x.bleve.Mapping())
 		if err != nil {
 			return err
 		}
 		if ok {
+			defer closeLean(root)
 			return leanWalk(ctx, root, snap, meta.offsets, add)
 		}
 	}
