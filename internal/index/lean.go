@@ -628,7 +628,9 @@ func (p *leanPhrase) weight() float64    { return p.and.weight() }
 func (p *leanPhrase) setNorm(qn float64) { p.and.setNorm(qn) }
 func (p *leanPhrase) score() float64     { return p.and.score() }
 
-func (p *leanPhrase) open(seg *scorch.SegmentSnapshot, base, end uint64) error { return p.and.open(seg, base, end) }
+func (p *leanPhrase) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
+	return p.and.open(seg, base, end)
+}
 
 func (p *leanPhrase) advance(doc uint64) (uint64, error) {
 	for {
