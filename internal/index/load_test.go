@@ -38,7 +38,9 @@ import (
 //	go test -run TestSearchLoad -searchload 100000 -timeout 3h -v ./internal/index/
 //
 // (make bench-search). It prints the indexing rate, the index size, and
-// p50, p99 and queries/s with 1 and 4 clients of each.
+// p50, p99 and queries/s with 1 and 4 clients of each. -searchload.mix
+// picks the corpus and queries: analyst (loadmix_test.go, the default) or
+// heavy (loadgen_test.go).
 var (
 	loadDocs     = flag.Int("searchload", 0, "articles of the search load benchmark (0: skip it)")
 	loadQueryN   = flag.Int("searchload.queries", 1000, "queries in the load benchmark's mix")
@@ -335,7 +337,7 @@ func dirSize(dir string) int64 {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // BenchmarkSearchLoad is the load benchmark at a size that fits make
-// bench (2,000 articles, 200 queries, one client): the full run is
+// bench (2,000 articles of the analysts' mix, 200 queries, one client): the full run is
 // TestSearchLoad with -searchload (make bench-search).
 func BenchmarkSearchLoad(b *testing.B) {
 	var rep *loadReport
