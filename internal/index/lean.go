@@ -296,10 +296,16 @@ type leanTerm struct {
 	cur     uint64
 	freq    uint64
 	norm    float64
-	// locs makes the term read its positions (in a phrase); pos holds
-	// those of the current posting.
-	locs bool
-	pos  []uint64
+	// locs makes the term read its positions (in a phrase), on demand
+	// (see positions): a second iterator, with locations, is moved only
+	// to the documents where every term of the phrase is, since decoding
+	// locations costs more than the rest of a posting.
+	locs    bool
+	locIt   segment.PostingsIterator
+	locList segment.PostingsList
+	locAt   uint64
+	locRead bool
+	pos     []uint64
 }
 
 // bind reads the term's postings lists of every segment and its idf.
@@ -333,11 +339,12 @@ func (t *leanTerm) weight() float64 {
 func (t *leanTerm) setNorm(qn float64) { t.queryWeight = t.boost * t.idf * qn }
 
 func (t *leanTerm) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
-	t.it = nil
+	t.it, t.locIt, t.locList = nil, nil, nil
 	t.cur = 0
-	t.started = false
+	t.started, t.locRead = false, false
 	if pl := t.listOf[seg]; pl != nil && pl.Count() > 0 {
-		t.it = pl.Iterator(true, true, t.locs, nil)
+		t.it = pl.Iterator(true, true, false, nil)
+		t.locList = pl
 	}
 	return nil
 }
@@ -367,13 +374,42 @@ func (t *leanTerm) advance(doc uint64) (uint64, error) {
 		return leanDone, nil
 	}
 	t.cur, t.freq, t.norm = p.Number(), p.Frequency(), p.Norm()
-	if t.locs {
-		t.pos = t.pos[:0]
-		for _, l := range p.Locations() {
-			t.pos = append(t.pos, l.Pos())
-		}
-	}
 	return t.cur, nil
+}
+
+// positions returns the positions of the term in its current document.
+func (t *leanTerm) positions() ([]uint64, error) {
+	if t.locList == nil || t.cur == leanDone {
+		return nil, nil
+	}
+	if t.locRead && t.locAt == t.cur {
+		return t.pos, nil
+	}
+	if t.locIt == nil {
+		t.locIt = t.locList.Iterator(true, true, true, nil)
+	}
+	var p segment.Posting
+	var err error
+	if !t.locRead && t.cur == 0 {
+		p, err = t.locIt.Next()
+	} else {
+		p, err = t.locIt.Advance(t.cur)
+	}
+	t.locRead = true
+	if err != nil {
+		return nil, fmt.Errorf("positions of %s:%s: %w", t.field, t.term, err)
+	}
+	t.pos = t.pos[:0]
+	if p == nil || p.Number() != t.cur {
+		// Not where the walk is: cannot happen, both iterators read
+		// the same postings list.
+		return nil, fmt.Errorf("positions of %s:%s: document %d not found", t.field, t.term, t.cur)
+	}
+	t.locAt = t.cur
+	for _, l := range p.Locations() {
+		t.pos = append(t.pos, l.Pos())
+	}
+	return t.pos, nil
 }
 
 func (t *leanTerm) score() float64 {
@@ -638,7 +674,11 @@ func (p *leanPhrase) advance(doc uint64) (uint64, error) {
 		if err != nil || d == leanDone {
 			return d, err
 		}
-		if p.matches(d) {
+		ok, err := p.matches(d)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
 			return d, nil
 		}
 		doc = d + 1
@@ -647,35 +687,51 @@ func (p *leanPhrase) advance(doc uint64) (uint64, error) {
 
 // matches reports whether the terms stand in order at document d, where
 // every clause matches.
-func (p *leanPhrase) matches(d uint64) bool {
+func (p *leanPhrase) matches(d uint64) (bool, error) {
 	for _, t := range p.slots[0] {
 		if t.cur != d {
 			continue
 		}
-		for _, start := range t.pos {
-			if p.from(1, start, d) {
-				return true
+		starts, err := t.positions()
+		if err != nil {
+			return false, err
+		}
+		for _, start := range starts {
+			ok, err := p.from(1, start, d)
+			if ok || err != nil {
+				return ok, err
 			}
 		}
 	}
-	return false
+	return false, nil
 }
 
 // from reports whether slots[i:] can follow a match ending at position
 // prev.
-func (p *leanPhrase) from(i int, prev, d uint64) bool {
+func (p *leanPhrase) from(i int, prev, d uint64) (bool, error) {
 	if i == len(p.slots) {
-		return true
+		return true, nil
 	}
 	if len(p.slots[i]) == 0 {
 		return p.from(i+1, prev+1, d)
 	}
 	for _, t := range p.slots[i] {
-		if t.cur == d && slices.Contains(t.pos, prev+1) && p.from(i+1, prev+1, d) {
-			return true
+		if t.cur != d {
+			continue
+		}
+		pos, err := t.positions()
+		if err != nil {
+			return false, err
+		}
+		if !slices.Contains(pos, prev+1) {
+			continue
+		}
+		ok, err := p.from(i+1, prev+1, d)
+		if ok || err != nil {
+			return ok, err
 		}
 	}
-	return false
+	return false, nil
 }
 
 // leanBleve is a clause the evaluator does not run itself: Bleve's
