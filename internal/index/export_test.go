@@ -11,7 +11,7 @@ func (x *Index) TextTokens(s string) int { return len(x.text.Analyze([]byte(s)))
 
 // SetBleveOnly makes the index walk hits with Bleve's searchers only
 // (true) or with the lean evaluator where it can (false).
-func (x *Index) SetBleveOnly(on bool) { x.bleveOnly = on }
+func (x *Index) SetBleveOnly(on bool) { x.bleveOnly.Store(on) }
 
 // LeanRuns reports whether the lean evaluator runs q's hits.
 func (x *Index) LeanRuns(q news.Query) bool {

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -47,6 +48,7 @@ var (
 	loadBatch    = flag.Int("searchload.batch", 500, "articles per indexing batch")
 	loadKeepDir  = flag.String("searchload.dir", "", "directory for the two indexes (default: a temporary one)")
 	loadTailProf = flag.String("searchload.tailprofile", "", "write a CPU profile of Riverside's slowest 1% of queries (1 client), run again 5 times, to this file")
+	loadCompare  = flag.Bool("searchload.compare", false, "also run Riverside's /api/search with Bleve's searchers only (no lean evaluator)")
 	loadMixName  = flag.String("searchload.mix", "analyst", "corpus and query mix: analyst (analysts' words, loadmix_test.go) or heavy (a few hundred words, loadgen_test.go)")
 )
 
@@ -210,10 +212,20 @@ func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCoun
 		plainURLs[i] = theirs.URL + "/search?q=" + urlQueryEscape(q.bleve)
 	}
 	for _, clients := range clientCounts {
-		for _, side := range []struct {
-			name string
-			urls []string
-		}{{"riverside /api/search", ourURLs}, {"plain bleve", plainURLs}} {
+		sides := []struct {
+			name      string
+			urls      []string
+			bleveOnly bool
+		}{{"riverside /api/search", ourURLs, false}, {"plain bleve", plainURLs, false}}
+		if *loadCompare {
+			sides = append(sides, struct {
+				name      string
+				urls      []string
+				bleveOnly bool
+			}{"riverside, Bleve's searchers", ourURLs, true})
+		}
+		for _, side := range sides {
+			idx.SetBleveOnly(side.bleveOnly)
 			// Warm caches and connections with a tenth of the mix.
 			drive(t, side.urls[:len(side.urls)/10], clients)
 			row := drive(t, side.urls, clients)
@@ -222,6 +234,7 @@ func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCoun
 			if *loadTailProf != "" && clients == 1 {
 				profileTail(t, side.name, side.urls, row.lat, *loadTailProf)
 			}
+			idx.SetBleveOnly(false)
 		}
 	}
 	return rep
@@ -403,7 +416,8 @@ func profileTail(t testing.TB, side string, urls []string, lat []time.Duration, 
 			slow = append(slow, urls[i])
 		}
 	}
-	name := strings.TrimSuffix(file, filepath.Ext(file)) + "-" + strings.Fields(side)[0] + filepath.Ext(file)
+	tag := strings.Join(strings.FieldsFunc(side, func(r rune) bool { return !unicode.IsLetter(r) }), "-")
+	name := strings.TrimSuffix(file, filepath.Ext(file)) + "-" + tag + filepath.Ext(file)
 	f, err := os.Create(name)
 	if err != nil {
 		t.Fatal(err)

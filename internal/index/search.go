@@ -405,7 +405,7 @@ func (x *Index) walk(ctx context.Context, snap *scorch.IndexSnapshot, meta *snap
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !x.bleveOnly {
+	if !x.bleveOnly.Load() {
 		root, ok, err := leanPlan(ctx, p.query, snap, x.bleve.Mapping())
 		if err != nil {
 			return err
