@@ -723,7 +723,8 @@ func (p *leanPhrase) from(i int, prev, d uint64) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if !slices.Contains(pos, prev+1) {
+		// Positions come in ascending order.
+		if _, found := slices.BinarySearch(pos, prev+1); !found {
 			continue
 		}
 		ok, err := p.from(i+1, prev+1, d)
