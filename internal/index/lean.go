@@ -58,6 +58,43 @@ type leanNode interface {
 // leanDone is the document number after the last hit.
 const leanDone = math.MaxUint64
 
+// leanTicks looks at the context every checkDoneEvery steps of the nodes
+// that can step over many documents without a hit (a phrase's candidates,
+// a conjunction's leaps, excluded documents).
+type leanTicks struct {
+	ctx context.Context
+	n   uint64
+}
+
+func (t *leanTicks) tick() error {
+	if t.n++; t.n%checkDoneEvery == 0 {
+		return t.ctx.Err()
+	}
+	return nil
+}
+
+// setTicks gives every node of n that steps without hits the ticker.
+func setTicks(n leanNode, t *leanTicks) {
+	switch n := n.(type) {
+	case *leanPhrase:
+		n.ticks = t
+		setTicks(n.and, t)
+	case *leanOr:
+		for _, c := range n.clauses {
+			setTicks(c, t)
+		}
+	case *leanAnd:
+		n.ticks = t
+		for _, c := range n.clauses {
+			setTicks(c, t)
+		}
+	case *leanBool:
+		n.ticks = t
+		setTicks(n.must, t)
+		setTicks(n.not, t)
+	}
+}
+
 // leanPlan compiles q for the lean evaluator over snap; ok is false when
 // the evaluator would gain nothing (the whole query is one Bleve
 // searcher), and then Bleve's searchers run it. Close the plan's searchers
@@ -91,6 +128,7 @@ func leanPlan(ctx context.Context, q query.Query, snap *scorch.IndexSnapshot, m 
 		}
 	}
 	orderClauses(root)
+	setTicks(root, &leanTicks{ctx: ctx})
 	// Every composite searcher sets its clauses' norm when made, and its
 	// parent sets it again: the norm of the outermost one holds. A lone
 	// term keeps the query weight 1.
@@ -499,6 +537,7 @@ func (d *leanOr) score() float64 {
 // of their counts.
 type leanAnd struct {
 	clauses []leanNode
+	ticks   *leanTicks
 }
 
 func (c *leanAnd) count() uint64 {
@@ -553,6 +592,9 @@ func (c *leanAnd) advance(doc uint64) (uint64, error) {
 		if agreed {
 			return target, nil
 		}
+		if err := c.ticks.tick(); err != nil {
+			return 0, err
+		}
 	}
 }
 
@@ -568,6 +610,7 @@ func (c *leanAnd) score() float64 {
 // scored as its required part.
 type leanBool struct {
 	must, not leanNode
+	ticks     *leanTicks
 }
 
 func (b *leanBool) count() uint64 { return b.must.count() }
@@ -596,6 +639,9 @@ func (b *leanBool) advance(doc uint64) (uint64, error) {
 		if n != d {
 			return d, nil
 		}
+		if err := b.ticks.tick(); err != nil {
+			return 0, err
+		}
 		doc = d + 1
 	}
 }
@@ -617,6 +663,7 @@ type leanPhrase struct {
 	// slots are the phrase's positions after the leading gaps: the terms
 	// that may stand at each, none at a gap.
 	slots [][]*leanTerm
+	ticks *leanTicks
 }
 
 // leanPhraseOf compiles a (multi-)phrase query of Bleve's.
@@ -680,6 +727,9 @@ func (p *leanPhrase) advance(doc uint64) (uint64, error) {
 		}
 		if ok {
 			return d, nil
+		}
+		if err := p.ticks.tick(); err != nil {
+			return 0, err
 		}
 		doc = d + 1
 	}
