@@ -18,20 +18,26 @@ import (
 )
 
 // The lean evaluator walks the hits of the common queries (words, their
-// stems, both text fields, AND, OR, NOT and keyword filters: trees of
-// term, disjunction, conjunction and boolean queries) straight over the
-// postings of each scorch segment, and scores each hit with the formula
-// Bleve's searchers use (tf-idf, query norm, coordination), in the same
-// order of floating-point operations, so that totals, scores and the page
-// are those of Bleve's searchers. Bleve's searcher stack costs far more
-// per hit: a DocumentMatch and an internal ID of bytes per hit and per
-// clause, compared byte-wise at every step of a disjunction or
-// conjunction, interface calls through every level. A broad query walks
-// tens of thousands of hits, so that cost is most of its time.
+// stems, both text fields, phrases, AND, OR, NOT and keyword filters:
+// trees of term, phrase, disjunction, conjunction and boolean queries)
+// straight over the postings of each scorch segment, and scores each hit
+// with the formula Bleve's searchers use (tf-idf, query norm,
+// coordination), in the same order of floating-point operations, so that
+// totals, scores and the page are those of Bleve's searchers. Bleve's
+// searcher stack costs far more per hit: a DocumentMatch and an internal
+// ID of bytes per hit and per clause, compared byte-wise at every step of
+// a disjunction or conjunction, interface calls through every level, and
+// for a phrase the positions of every posting of every term. A broad
+// query walks tens of thousands of hits, so that cost is most of its
+// time.
 //
-// Other queries (phrases, prefixes, date ranges, everything) go to
-// Bleve's searchers. lean_test.go holds the two to the same results on
-// random queries.
+// Date ranges and match-all are stepped through their Bleve searchers;
+// a query with anything else (prefixes) goes to Bleve's searchers whole.
+// The formula is tf-idf because Search builds its searchers without a
+// scoring-model callback in the context (Bleve's BM25 is chosen that way)
+// and the mapping names none. lean_test.go holds the two paths to the
+// same results on random queries, so a Bleve upgrade that changes its
+// scoring fails there rather than changing results.
 
 // leanNode is a node of a query the lean evaluator runs.
 type leanNode interface {
