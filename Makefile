@@ -67,9 +67,11 @@ bench:
 # The search load benchmark of issue #10 at full size: Riverside's
 # /api/search beside plain Bleve on SEARCH_DOCS generated articles (see
 # internal/index/load_test.go). Takes a while: indexing both is most of it.
+# SEARCH_MIX=heavy runs the old mix of a few hundred words.
 SEARCH_DOCS ?= 100000
+SEARCH_MIX ?= analyst
 bench-search:
-	$(GO) test -run '^TestSearchLoad$$' -v -timeout 4h ./internal/index/ -args -searchload=$(SEARCH_DOCS)
+	$(GO) test -run '^TestSearchLoad$$' -v -timeout 4h ./internal/index/ -args -searchload=$(SEARCH_DOCS) -searchload.mix=$(SEARCH_MIX)
 
 # Dev scores (every rule on) and held-out scores (each site extracted with
 # only the rule families that helped the other sites); see cmd/extractbench.

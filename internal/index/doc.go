@@ -22,4 +22,7 @@
 // A search walks its hits once without positions, counting facets and
 // keeping the page by sort keys held in memory per segment (see
 // metaCache), then reads positions and stored fields for the page only.
+// The walk of words, phrases, AND, OR, NOT and filters runs straight over
+// the segments' postings with Bleve's scoring (see lean.go), the rest
+// through Bleve's searchers.
 package index

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -39,6 +40,9 @@ var ErrMappingChanged = errors.New("index: built with another mapping version")
 // concurrent use: searches run while Follow applies batches.
 type Index struct {
 	bleve bleve.Index
+	// bleveOnly walks every query's hits with Bleve's searchers, not the
+	// lean evaluator (the differential test compares the two).
+	bleveOnly atomic.Bool
 	// applying serialises Apply: each reads the checkpoint it then moves.
 	applying sync.Mutex
 	path     string

@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ import (
 	"testing"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -36,13 +39,30 @@ import (
 //	go test -run TestSearchLoad -searchload 100000 -timeout 3h -v ./internal/index/
 //
 // (make bench-search). It prints the indexing rate, the index size, and
-// p50, p99 and queries/s with 1 and 4 clients of each.
+// p50, p99 and queries/s with 1 and 4 clients of each. -searchload.mix
+// picks the corpus and queries: analyst (loadmix_test.go, the default) or
+// heavy (loadgen_test.go).
 var (
-	loadDocs    = flag.Int("searchload", 0, "articles of the search load benchmark (0: skip it)")
-	loadQueryN  = flag.Int("searchload.queries", 1000, "queries in the load benchmark's mix")
-	loadBatch   = flag.Int("searchload.batch", 500, "articles per indexing batch")
-	loadKeepDir = flag.String("searchload.dir", "", "directory for the two indexes (default: a temporary one)")
+	loadDocs     = flag.Int("searchload", 0, "articles of the search load benchmark (0: skip it)")
+	loadQueryN   = flag.Int("searchload.queries", 1000, "queries in the load benchmark's mix")
+	loadBatch    = flag.Int("searchload.batch", 500, "articles per indexing batch")
+	loadKeepDir  = flag.String("searchload.dir", "", "directory for the two indexes (default: a temporary one)")
+	loadTailProf = flag.String("searchload.tailprofile", "", "write a CPU profile of Riverside's slowest 1% of queries (1 client), run again 5 times, to this file")
+	loadCompare  = flag.Bool("searchload.compare", false, "also run Riverside's /api/search with Bleve's searchers only (no lean evaluator)")
+	loadMixName  = flag.String("searchload.mix", "analyst", "corpus and query mix: analyst (analysts' words, loadmix_test.go) or heavy (a few hundred words, loadgen_test.go)")
 )
+
+// loadMix is a corpus and a query mix of the load benchmark.
+type loadMix struct {
+	name    string
+	corpus  func(n int) []news.Article
+	queries func(n int, corpus []news.Article) []loadQuery
+}
+
+var loadMixes = map[string]loadMix{
+	"analyst": {"analyst", analystCorpus, analystQueries},
+	"heavy":   {"heavy", loadCorpus, loadQueries},
+}
 
 func TestSearchLoad(t *testing.T) {
 	if *loadDocs <= 0 {
@@ -52,12 +72,17 @@ func TestSearchLoad(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	report := runLoad(t, dir, *loadDocs, *loadQueryN, *loadBatch, []int{1, 4})
+	mix, ok := loadMixes[*loadMixName]
+	if !ok {
+		t.Fatalf("-searchload.mix %q: want analyst or heavy", *loadMixName)
+	}
+	report := runLoad(t, dir, mix, *loadDocs, *loadQueryN, *loadBatch, []int{1, 4})
 	report.print(os.Stdout)
 }
 
 // loadReport holds the figures of one run.
 type loadReport struct {
+	mix                  string
 	docs, queries, batch int
 	rows                 []loadRow
 	index                []indexRow
@@ -80,11 +105,16 @@ type loadRow struct {
 	p50, p99 time.Duration
 	qps      float64
 	hits     int64 // summed totals, to check both sides found things
-	cpu      time.Duration
+	// lat is each query's latency, in the order of the mix.
+	lat []time.Duration
+	// medianTotal and p90Total are the median and 90th percentile of
+	// the queries' totals: how broad the mix is.
+	medianTotal, p90Total int64
+	cpu                   time.Duration
 }
 
 func (r *loadReport) print(w io.Writer) {
-	fmt.Fprintf(w, "\n%d articles (half zh, half en, 2–3 KB), %d queries, batches of %d\n\n", r.docs, r.queries, r.batch)
+	fmt.Fprintf(w, "\n%s mix: %d articles (half zh, half en, 2–3 KB), %d queries, batches of %d\n\n", r.mix, r.docs, r.queries, r.batch)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "index\tarticles/s\tsize MB\ttime\tCPU s\tarticles per CPU s\t")
 	for _, x := range r.index {
@@ -94,10 +124,10 @@ func (r *loadReport) print(w io.Writer) {
 	tw.Flush()
 	fmt.Fprintf(w, "\nRiverside's text field, %s\n\n", strings.Join(r.tokens, "; "))
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "search\tclients\tp50 ms\tp99 ms\tqueries/s\tCPU ms/query\tsum of totals\t")
+	fmt.Fprintln(tw, "search\tclients\tp50 ms\tp99 ms\tqueries/s\tCPU ms/query\tsum of totals\tmedian total\tp90 total\t")
 	for _, x := range r.rows {
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.0f\t%.2f\t%d\t\n", x.name, x.clients, ms(x.p50), ms(x.p99), x.qps,
-			ms(x.cpu)/float64(r.queries), x.hits)
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%.0f\t%.2f\t%d\t%d\t%d\t\n", x.name, x.clients, ms(x.p50), ms(x.p99), x.qps,
+			ms(x.cpu)/float64(r.queries), x.hits, x.medianTotal, x.p90Total)
 	}
 	tw.Flush()
 }
@@ -106,10 +136,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // runLoad builds both indexes of n generated articles in dir and runs the
 // query mix against each over loopback HTTP.
-func runLoad(t testing.TB, dir string, n, nq, batch int, clientCounts []int) *loadReport {
-	corpus := loadCorpus(n)
-	queries := loadQueries(nq, corpus)
-	rep := &loadReport{docs: n, queries: nq, batch: batch}
+func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCounts []int) *loadReport {
+	corpus := mix.corpus(n)
+	queries := mix.queries(nq, corpus)
+	rep := &loadReport{mix: mix.name, docs: n, queries: nq, batch: batch}
 
 	// Riverside: the index as searchd keeps it, fed in the batches Follow
 	// applies.
@@ -182,15 +212,29 @@ func runLoad(t testing.TB, dir string, n, nq, batch int, clientCounts []int) *lo
 		plainURLs[i] = theirs.URL + "/search?q=" + urlQueryEscape(q.bleve)
 	}
 	for _, clients := range clientCounts {
-		for _, side := range []struct {
-			name string
-			urls []string
-		}{{"riverside /api/search", ourURLs}, {"plain bleve", plainURLs}} {
+		sides := []struct {
+			name      string
+			urls      []string
+			bleveOnly bool
+		}{{"riverside /api/search", ourURLs, false}, {"plain bleve", plainURLs, false}}
+		if *loadCompare {
+			sides = append(sides, struct {
+				name      string
+				urls      []string
+				bleveOnly bool
+			}{"riverside, Bleve's searchers", ourURLs, true})
+		}
+		for _, side := range sides {
+			idx.SetBleveOnly(side.bleveOnly)
 			// Warm caches and connections with a tenth of the mix.
 			drive(t, side.urls[:len(side.urls)/10], clients)
 			row := drive(t, side.urls, clients)
 			row.name = side.name
 			rep.rows = append(rep.rows, row)
+			if *loadTailProf != "" && clients == 1 {
+				profileTail(t, side.name, side.urls, row.lat, *loadTailProf)
+			}
+			idx.SetBleveOnly(false)
 		}
 	}
 	return rep
@@ -202,6 +246,7 @@ func drive(t testing.TB, urls []string, clients int) loadRow {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	defer client.CloseIdleConnections()
 	lat := make([]time.Duration, len(urls))
+	totals := make([]int64, len(urls))
 	var next, hits atomic.Int64
 	var wg sync.WaitGroup
 	var failed atomic.Value
@@ -230,6 +275,7 @@ func drive(t testing.TB, urls []string, clients int) loadRow {
 					return
 				}
 				hits.Add(body.Total)
+				totals[i] = body.Total
 			}
 		})
 	}
@@ -238,14 +284,19 @@ func drive(t testing.TB, urls []string, clients int) loadRow {
 	if f := failed.Load(); f != nil {
 		t.Fatal(f)
 	}
+	byQuery := slices.Clone(lat)
 	slices.Sort(lat)
+	slices.Sort(totals)
 	return loadRow{
-		clients: clients,
-		p50:     lat[len(lat)/2],
-		p99:     lat[min(len(lat)-1, len(lat)*99/100)],
-		qps:     float64(len(urls)) / el.Seconds(),
-		hits:    hits.Load(),
-		cpu:     cpu,
+		lat:         byQuery,
+		medianTotal: totals[len(totals)/2],
+		p90Total:    totals[len(totals)*9/10],
+		clients:     clients,
+		p50:         lat[len(lat)/2],
+		p99:         lat[min(len(lat)-1, len(lat)*99/100)],
+		qps:         float64(len(urls)) / el.Seconds(),
+		hits:        hits.Load(),
+		cpu:         cpu,
 	}
 }
 
@@ -299,12 +350,12 @@ func dirSize(dir string) int64 {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // BenchmarkSearchLoad is the load benchmark at a size that fits make
-// bench (2,000 articles, 200 queries, one client): the full run is
+// bench (2,000 articles of the analysts' mix, 200 queries, one client): the full run is
 // TestSearchLoad with -searchload (make bench-search).
 func BenchmarkSearchLoad(b *testing.B) {
 	var rep *loadReport
 	for b.Loop() {
-		rep = runLoad(b, b.TempDir(), 2000, 200, 500, []int{1})
+		rep = runLoad(b, b.TempDir(), loadMixes["analyst"], 2000, 200, 500, []int{1})
 	}
 	b.ReportMetric(rep.index[0].rate/rep.index[1].rate, "index-rate-vs-bleve")
 	for _, r := range rep.rows {
@@ -345,4 +396,36 @@ func settle(t testing.TB, stats func() map[string]any) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// profileTail runs the slowest 1% of urls (by their latency in lat) again,
+// five times each from one client, under the CPU profiler, and writes the
+// profile to file with the side's name in it. It prints those queries.
+func profileTail(t testing.TB, side string, urls []string, lat []time.Duration, file string) {
+	order := make([]int, len(urls))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(lat[b], lat[a]) })
+	tail := order[:max(1, len(order)/100)]
+	var slow []string
+	for _, i := range tail {
+		u, _ := url.Parse(urls[i])
+		fmt.Printf("slow (%s): %.1f ms  %s\n", side, ms(lat[i]), u.RawQuery)
+		for range 5 {
+			slow = append(slow, urls[i])
+		}
+	}
+	tag := strings.Join(strings.FieldsFunc(side, func(r rune) bool { return !unicode.IsLetter(r) }), "-")
+	name := strings.TrimSuffix(file, filepath.Ext(file)) + "-" + tag + filepath.Ext(file)
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	drive(t, slow, 1)
+	pprof.StopCPUProfile()
 }

@@ -267,7 +267,6 @@ func compareKeys(sortBy string, a, b *sortKey, ids *ider) int {
 // entry is a hit kept by the collector.
 type entry struct {
 	key sortKey
-	dm  *search.DocumentMatch
 }
 
 // worstFirst is a heap of the page's entries with the one that would
@@ -303,16 +302,7 @@ type collected struct {
 // collect walks every hit of p.query in snap: it counts them and their
 // facet values and keeps the hits of the page.
 func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *snapshotMeta, p *plan) (*collected, error) {
-	s, err := p.query.Searcher(ctx, snap, x.bleve.Mapping(), search.SearcherOptions{})
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
 	keep := p.skip + p.size + 1 // one more tells whether a next page exists
-	sctx := &search.SearchContext{
-		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+min(keep, 1024)+1, 0),
-		IndexReader:       snap,
-	}
 	col := &collected{counts: map[string][]int{}}
 	// One counter per facet, indexed by value number; nil when the facet
 	// is not asked for. Values numbered after the search began (a
@@ -343,15 +333,9 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 	}
 	ids := &ider{snap: snap}
 	h := &worstFirst{sortBy: p.sort, ids: ids}
-	dm, err := s.Next(sctx)
-	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
-		if col.total%checkDoneEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
+	// add takes one hit, in ascending order of number.
+	add := func(num uint64, score float64) {
 		col.total++
-		num := dm.IndexInternalID.Value()
 		m := meta.lookup(num)
 		sources = count(sources, m.source)
 		langs = count(langs, m.lang)
@@ -361,7 +345,6 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 				districts = count(districts, uint16(bits.TrailingZeros64(d)+1))
 			}
 		}
-		score := dm.Score
 		if math.IsNaN(score) || math.IsInf(score, 0) {
 			// JSON can't carry these; a filter-only query can score so.
 			score = 0
@@ -370,22 +353,19 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 		// hits of a broad query never do.
 		key := sortKey{score: score, published: m.published, dated: m.dated, num: num}
 		if p.after != nil && compareKeys(p.sort, &key, p.after, ids) <= 0 {
-			sctx.DocumentMatchPool.Put(dm)
-			continue
+			return
 		}
 		if h.Len() < keep {
-			heap.Push(h, &entry{key: key, dm: dm})
-			continue
+			heap.Push(h, &entry{key: key})
+			return
 		}
 		if top := h.entries[0]; compareKeys(p.sort, &key, &top.key, ids) < 0 {
 			// The entry leaving the page is reused for the one coming in.
-			sctx.DocumentMatchPool.Put(top.dm)
-			top.key, top.dm = key, dm
+			top.key = key
 			heap.Fix(h, 0)
-			continue
 		}
-		sctx.DocumentMatchPool.Put(dm)
 	}
+	err := x.walk(ctx, snap, meta, p, add)
 	for f, c := range map[string][]int{fieldSource: sources, fieldLang: langs, fieldMonth: months, fieldDistrict: districts} {
 		if c != nil {
 			col.counts[f] = c
@@ -416,6 +396,46 @@ func (x *Index) collect(ctx context.Context, snap *scorch.IndexSnapshot, meta *s
 		return nil, ids.err
 	}
 	return col, nil
+}
+
+// walk calls add with every hit of p.query in snap and its score, in
+// ascending order of number: through the lean evaluator when it runs the
+// query (see lean.go), else through Bleve's searchers.
+func (x *Index) walk(ctx context.Context, snap *scorch.IndexSnapshot, meta *snapshotMeta, p *plan, add func(num uint64, score float64)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !x.bleveOnly.Load() {
+		root, ok, err := leanPlan(ctx, p.query, snap, x.bleve.Mapping())
+		if err != nil {
+			return err
+		}
+		if ok {
+			defer closeLean(root)
+			return leanWalk(ctx, root, snap, meta.offsets, add)
+		}
+	}
+	s, err := p.query.Searcher(ctx, snap, x.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
+		IndexReader:       snap,
+	}
+	var n uint64
+	dm, err := s.Next(sctx)
+	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+		if n++; n%checkDoneEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		add(dm.IndexInternalID.Value(), dm.Score)
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	return err
 }
 
 // present makes the hits of the page: their stored fields, and a snippet
