@@ -158,6 +158,15 @@ func measure(root *html.Node) map[*html.Node]*stats {
 			container = b
 			segments = 1 + o.breaks/2
 		}
+		// A paragraph boxed alone (<div><p>…</p></div>) passes its
+		// evidence to the box's parent, as an unboxed one would.
+		for k := 0; k < 3 && container != nil && container.Type == html.ElementNode && isWrapperBox(container.DataAtom); k++ {
+			cs := st[container]
+			if cs == nil || cs.text != o.text || container.Parent == nil {
+				break
+			}
+			container = container.Parent
+		}
 		s := float64(segments) + float64(o.ownPunct)
 		ln := float64(plain) / 100
 		if ln > 3*float64(segments) {
@@ -180,6 +189,12 @@ func measure(root *html.Node) map[*html.Node]*stats {
 		}
 	}
 	return st
+}
+
+// isWrapperBox tags are boxes that templates put around a single
+// paragraph.
+func isWrapperBox(a atom.Atom) bool {
+	return a == atom.Div || a == atom.Section
 }
 
 // longAnchor reports whether a link holds more text than any real link:

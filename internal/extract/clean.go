@@ -444,7 +444,13 @@ func noteMeta(ln string, m *lineMeta) {
 	}
 	if m.author == "" {
 		if v := labelValue(ln, authorLabels); v != "" {
-			m.author = cleanAuthor(v)
+			// Reduced to the names as on the labelled path: "作者：县融媒体中心
+			// 周立" credits 周立.
+			if names := bylineNames("作者 "+v, false); hasHan(v) && names != nil {
+				m.author = strings.Join(names, " ")
+			} else {
+				m.author = cleanAuthor(v)
+			}
 		}
 	}
 }
