@@ -15,8 +15,11 @@ type renderer struct {
 	// dropHeadline skips an <h1> met before any text: the headline above
 	// the story, which Page.Title holds.
 	dropHeadline bool
-	// dropJunk drops link lists and link-heavy blocks (junk).
+	// dropJunk drops link lists and link-heavy blocks (junk) below top,
+	// the element being rendered: the container chosen as the story is
+	// never junk itself, however many links were put in it.
 	dropJunk bool
+	top      *html.Node
 	// pruned says the tree went through prune, which kept only the
 	// hidden elements that hold the story (a body that a script
 	// reveals, as WeChat's visibility:hidden): they are not junk.
@@ -98,7 +101,7 @@ func (r *renderer) render(n *html.Node, pre bool) {
 		return
 	}
 	if n.Type == html.ElementNode {
-		if pruneTag(n.DataAtom) || (r.dropJunk && r.junk(n)) {
+		if pruneTag(n.DataAtom) || (r.dropJunk && n != r.top && r.junk(n)) {
 			return
 		}
 		switch n.DataAtom {
