@@ -160,7 +160,7 @@ func measure(root *html.Node) map[*html.Node]*stats {
 		}
 		// A paragraph boxed alone (<div><p>…</p></div>) passes its
 		// evidence to the box's parent, as an unboxed one would.
-		for k := 0; k < 3 && container != nil && container.Type == html.ElementNode && isWrapperBox(container.DataAtom); k++ {
+		for k := 0; k < 3 && container != b && container != nil && container.Type == html.ElementNode && isWrapperBox(container.DataAtom); k++ {
 			cs := st[container]
 			if cs == nil || cs.text != o.text || container.Parent == nil {
 				break
