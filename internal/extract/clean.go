@@ -18,7 +18,7 @@ var (
 	// Labelled metadata lines of CMS templates (Hanweb, TRS, China Daily).
 	metaLabel = regexp.MustCompile(`(?i)^[\[【(（]?\s*(releasedate|release date|articlehits|hits|views|发布日期|发布时间|发表时间|发文日期|成文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿件来源|浏览次数|浏览量|阅读次数|阅读数|点击数|点击量|访问次数|作者|编辑|责任编辑|责编|编审|审核|校对|字号|字体|分享到|分享|打印|关闭|关闭窗口|打印本页|打印此页|收藏|纠错|我要纠错|上一篇|下一篇|上一条|下一条|索引号|文号|发文字号|发布机构|发文机关|主题分类|updated|published|posted|date|source|editor|filed under|print|share|font size|text size)\s*[:：】\]]`)
 	// Standalone action words of the share/print bars.
-	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin|advert|advertisement|sponsored|don['’]?t miss|story continues below( advertisement)?|continue reading( below)?|back to gallery|view gallery|text size|iklan|more|广告)[\s\]】)）|｜/:：]*$`)
+	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin|advert|advertisement|sponsored|don['’]?t miss|story continues below( advertisement)?|continue reading( below)?|read more|read full (story|article)|back to gallery|view gallery|text size|iklan|more|广告)[\s\]】)）|｜/:：]*$`)
 	fontToggle = regexp.MustCompile(`\s+L\s+M\s+S\s*$`)
 	hanwebSign = regexp.MustCompile(`Produced By|大汉网络|大汉版通`)
 	// A byline on a line of its own: "By CHEN Chunyou & JIANG Yun".
@@ -35,7 +35,7 @@ var (
 	tailStart = regexp.MustCompile(`(?i)^(image attachments links|` +
 		// The science-wire citation ("Citation: … retrieved 20 November
 		// 2019 from https://…").
-		`citation: .{2,300} retrieved .{2,40} from https?://\S+|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
+		`citation: .{2,300} retrieved .{2,40} from https?://\S+|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
 		// The comments section.
 		`(\d+\s+)?comments?|leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|tell us what you think.{0,4}|` +
 		`发表评论|网友评论|我要评论|相关评论)\s*[:：>».…]*\s*$`)
