@@ -53,6 +53,20 @@ var (
 		// and contact or follow lines ("Write to Al Root at a@b.com",
 		// "Follow Newsbeat on Instagram, Facebook…", "Like this story? Share it…").
 		`|(?:write to|email|e-mail|contact|reach) [^@]{2,60} at \S+@\S+.*` +
+		// and the reporter's contact notes and tip lines ("Have a tip?
+		// Jane Roe may be reached at …", "Reach the reporters on Twitter
+		// at http://…"),
+		`|(?:have|got) a (?:news )?tip\?.*|.{0,60}\b(?:may|can) be reached at .*` +
+		`|reach (?:the )?(?:reporters?|writers?|authors?|him|her|them|us) (?:on twitter |by email )?at .*` +
+		// newsletter and subscription promos ("Get the latest updates
+		// right in your inbox. Subscribe to …'s newsletters.", "Sign up
+		// for … to get the free daily newsletter", "… 12 issues for
+		// £11.99. Click here for more information."),
+		`|.{0,120}\binbox\b.{0,120}\bnewsletters?\b.{0,40}|.{0,120}\bnewsletters?\b.{0,120}\binbox\b.{0,40}` +
+		`|(?:.{0,160}[.!?] )?(?:sign up|subscribe)(?: now| today)? (?:for|to) .{0,80}\bnewsletters?\b.{0,100}` +
+		`|.{0,200}\bclick here (?:for more information|to subscribe|to sign up)\.?` +
+		// a gallery's caption label,
+		`|caption` +
 		`|follow (?:us|me|him|her|them|@?[\w.]+(?: [\w.]+){0,3}) on (?:twitter|facebook|instagram|youtube|linkedin|weibo|wechat).*` +
 		`|like this (?:story|article)\? share it.*` +
 		// and what a page without scripts or a CMS shortcode leaves behind.
@@ -111,6 +125,11 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 	normTitle := normalizeTitle(title)
 	var out []string
 	stop := false
+	// The last line kept: a gallery prints each caption in the slide
+	// and in the lightbox, the same line twice in a row (interviews
+	// repeat their questions and embedded posts their signatures, but
+	// not in a row).
+	last := ""
 	for pi, para := range lines {
 		var keep []string
 		for li, ln := range para {
@@ -142,8 +161,12 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 			if dropLine(ln, m, atStart) {
 				continue
 			}
+			if len(ln) >= 40 && ln == last {
+				continue
+			}
 			m.bylines = false
 			keep = append(keep, ln)
+			last = ln
 		}
 		if len(keep) > 0 {
 			out = append(out, strings.Join(keep, "\n"))
@@ -175,13 +198,14 @@ func isIssuer(blocks []string) bool {
 	return true
 }
 
-// dropLeadingTitle removes a headline repeated anywhere in the first
-// three paragraphs (templates that print it above the date line).
+// dropLeadingTitle removes the headline repeated as a paragraph of its
+// own: templates print it above the date line, and again after a
+// gallery or in a share box.
 func dropLeadingTitle(paras []string, normTitle string) []string {
 	if normTitle == "" {
 		return paras
 	}
-	for i := 0; i < len(paras) && i < 3; i++ {
+	for i := 0; i < len(paras); i++ {
 		if normalizeTitle(paras[i]) == normTitle {
 			return append(paras[:i:i], paras[i+1:]...)
 		}
