@@ -170,3 +170,32 @@ func TestEnglishFurnitureLines(t *testing.T) {
 		t.Errorf("caption %d times:\n%s", n, p.Text)
 	}
 }
+
+// TestJSONLDCompletesPartialBody: when the scoring finds one part of a
+// story split around other blocks and JSON-LD carries the whole story,
+// the whole story is taken; JSON-LD of another text is not.
+func TestJSONLDCompletesPartialBody(t *testing.T) {
+	whole := strings.Join(enParas, "\n\n")
+	page := func(ldBody string) string {
+		ld := `<script type="application/ld+json">{"@type":"NewsArticle","headline":"Council votes to rebuild river bridge","articleBody":` +
+			jsonString(ldBody) + `}</script>`
+		var rail strings.Builder
+		for i := 0; i < 12; i++ {
+			fmt.Fprintf(&rail, `<li><a href="/s/%d">Another story about the town, number %d</a></li>`, i, i)
+		}
+		return `<html><head><title>Council votes to rebuild river bridge</title>` + ld + `</head><body><h1>Council votes to rebuild river bridge</h1>` +
+			`<div class="part-one"><p>` + enParas[0] + `</p><p>` + enParas[1] + `</p><p>` + enParas[2] + `</p></div>` +
+			`<ul class="rail">` + rail.String() + `</ul>` +
+			`<table><tr><td><span>` + enParas[3] + `</span></td></tr><tr><td><span>` + enParas[4] + `</span></td></tr></table></body></html>`
+	}
+	p := extractPage(t, page(whole), "https://example.com/a.html")
+	if p.Method != MethodScored && p.Method != MethodJSONLD {
+		t.Fatalf("method %q", p.Method)
+	}
+	wantStory(t, p.Text)
+	other := "A different article entirely, about the school board and its budget, which the page also describes. " +
+		strings.Repeat("The board met on Monday and adopted the plan. ", 20)
+	if p := extractPage(t, page(other), "https://example.com/a.html"); strings.Contains(p.Text, "school board") {
+		t.Errorf("another text taken: %s", p.Text)
+	}
+}
