@@ -38,7 +38,9 @@ var (
 		`citation: .{2,300} retrieved .{2,40} from https?://\S+|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
 		// The comments section.
 		`(\d+\s+)?comments?|leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|tell us what you think.{0,4}|` +
-		`发表评论|网友评论|我要评论|相关评论)\s*[:：>».…]*\s*$`)
+		`发表评论|网友评论|我要评论|相关评论|` +
+		// and its Chinese count line ("《标题》已有1件评论", "12 条评论").
+		`.{0,80}?(?:已有|共有|共|有)\s*\d+\s*(?:件|条|篇|个)?\s*(?:评论|回复|留言)|\d+\s*(?:件|条)\s*(?:评论|回复|留言))\s*[:：>».…]*\s*$`)
 	// Furniture lines of news sites, each pattern checked on the dev
 	// halves' ground truth (no truth line matches):
 	// gallery counters ("Image 1 of / 23", "1 / 23", "Image 2 of 5"),

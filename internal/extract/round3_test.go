@@ -199,3 +199,17 @@ func TestJSONLDCompletesPartialBody(t *testing.T) {
 		t.Errorf("another text taken: %s", p.Text)
 	}
 }
+
+// TestChineseCommentCount: a blog's comment count line ("《标题》已有1件评论",
+// "12 条评论") opens its comments, which are not the story, even when no
+// class names them.
+func TestChineseCommentCount(t *testing.T) {
+	for _, head := range []string{"《春茶开采忙》已有1件评论", "12 条评论"} {
+		page := `<html><head><title>春茶开采忙</title></head><body><h1>春茶开采忙</h1><div>` + zhParas +
+			`<p>` + head + `</p><p>网友甲的评论</p><p>September 19th, 2005 at 7:32 pm</p><p>写得真好，明年春天我也想去采茶，体验一下茶农的生活。</p></div></body></html>`
+		p := extractPage(t, page, "https://example.cn/a.html")
+		if !strings.Contains(p.Text, "清明前后") || strings.Contains(p.Text, "评论") || strings.Contains(p.Text, "写得真好") {
+			t.Errorf("%s: %s", head, p.Text)
+		}
+	}
+}
