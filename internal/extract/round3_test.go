@@ -213,3 +213,26 @@ func TestChineseCommentCount(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbeddedTweetInSocialWrapper: a tweet that the story quotes stays,
+// even in a wrapper named "social-media-embed"; a share bar named
+// "social" still goes.
+func TestEmbeddedTweetInSocialWrapper(t *testing.T) {
+	const tweet = "The bridge vote is a win for every cyclist in town, and about time too."
+	page := enPage("", func(i int, p string) string {
+		s := "<p>" + p + "</p>"
+		if i == 2 {
+			s += `<div class="social-media-embed"><blockquote class="twitter-tweet"><p>` + tweet +
+				` <a href="https://t.co/x">pic.twitter.com/x</a></p>— Jane Roe (@janeroe) <a href="https://twitter.com/janeroe/status/1">November 18, 2019</a></blockquote></div>`
+		}
+		if i == 3 {
+			s += `<div class="social-share"><span>Share this story</span> <a href="/fb">Facebook</a></div>`
+		}
+		return s
+	})
+	p := extractPage(t, page, "https://example.com/a.html")
+	wantStory(t, p.Text, "Share this story")
+	if !strings.Contains(p.Text, tweet) {
+		t.Errorf("tweet lost:\n%s", p.Text)
+	}
+}
