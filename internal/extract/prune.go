@@ -244,11 +244,16 @@ func isOtherStoriesName(name string) bool {
 // named "social-media-embed", yet the quoted post is part of what the
 // story reports.
 func embedsPost(n *html.Node) bool {
+	return postQuote(n) != nil
+}
+
+// postQuote returns the first embedded post's blockquote in n's subtree.
+func postQuote(n *html.Node) *html.Node {
 	return findFirst(n, func(b *html.Node) bool {
 		if b.DataAtom != atom.Blockquote {
 			return false
 		}
 		c := strings.ToLower(attr(b, "class"))
 		return strings.Contains(c, "tweet") || strings.Contains(c, "instagram") || strings.Contains(c, "tiktok")
-	}) != nil
+	})
 }

@@ -162,6 +162,19 @@ func (r *renderer) junk(n *html.Node) bool {
 	if s == nil {
 		return false
 	}
+	if !junkShape(n, s) {
+		return false
+	}
+	// An embedded post (or its wrapper) is no junk: a short tweet is
+	// mostly its links (the t.co address, the date), yet the story
+	// quotes it. Looked for only here, where the shape said junk.
+	q := postQuote(n)
+	return q == nil || r.st[q] == nil || r.st[q].text*5 < s.text*4
+}
+
+// junkShape reports whether an element's links and punctuation make it
+// furniture: link lists, link-heavy blocks.
+func junkShape(n *html.Node, s *stats) bool {
 	d := s.density()
 	switch n.DataAtom {
 	case atom.A, atom.Span, atom.Strong, atom.B, atom.Em, atom.I, atom.Font, atom.Tr, atom.Td, atom.Th, atom.Tbody:

@@ -225,6 +225,10 @@ func TestEmbeddedTweetInSocialWrapper(t *testing.T) {
 			s += `<div class="social-media-embed"><blockquote class="twitter-tweet"><p>` + tweet +
 				` <a href="https://t.co/x">pic.twitter.com/x</a></p>— Jane Roe (@janeroe) <a href="https://twitter.com/janeroe/status/1">November 18, 2019</a></blockquote></div>`
 		}
+		if i == 1 {
+			// A short tweet is mostly links.
+			s += `<div class="embed"><blockquote class="twitter-tweet"><p>bridge. finally. <a href="https://t.co/y">https://t.co/y</a></p>— Jo (@jo) <a href="https://twitter.com/jo/status/2">November 19, 2019</a></blockquote></div>`
+		}
 		if i == 3 {
 			s += `<div class="social-share"><span>Share this story</span> <a href="/fb">Facebook</a></div>`
 		}
@@ -232,7 +236,7 @@ func TestEmbeddedTweetInSocialWrapper(t *testing.T) {
 	})
 	p := extractPage(t, page, "https://example.com/a.html")
 	wantStory(t, p.Text, "Share this story")
-	if !strings.Contains(p.Text, tweet) {
+	if !strings.Contains(p.Text, tweet) || !strings.Contains(p.Text, "bridge. finally.") {
 		t.Errorf("tweet lost:\n%s", p.Text)
 	}
 }
