@@ -87,6 +87,13 @@ var (
 		`|原标题\s*[:：].+` +
 		`|.{0,60}[\s/（(]\p{Han}{2,4}\s*/?\s*摄[)）]?` +
 		`)\s*$`)
+	// A promo line that asks readers to follow the writer or the site,
+	// wherever it says so ("Mike Wall's book … is out now. Follow him on
+	// Twitter @x."): no line of the dev truths has it.
+	followLine = regexp.MustCompile(`(?i)\bfollow (?:us|me|him|her|them) on (?:twitter|facebook|instagram)\b`)
+	// The writer's bio closing a story: "Jane Roe is a staff writer at
+	// …", "Eric Song is IGN's deal curator and …".
+	bioLine = regexp.MustCompile(`^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a |an |the )?(?:[\w.'’-]+ ){0,6}(?:editor|writer|reporter|correspondent|curator|contributor|columnist|producer|journalist)\b`)
 	// Unlabelled update lines: "Updated 1:39 am EST, Wednesday, November 20, 2019".
 	updatedLine = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified)(?: on| at)?\s+\S`)
 	// Press-wire datelines that open a release on their own line.
@@ -179,6 +186,12 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 	}
 	if m.off.on(RuleLeadingTitle) {
 		out = dropLeadingTitle(out, normTitle)
+	}
+	if m.off.on(RuleFurnitureEn) {
+		// The writer's bio closes the story, not a line inside it.
+		for len(out) > 1 && utf8.RuneCountInString(out[len(out)-1]) < 300 && bioLine.MatchString(out[len(out)-1]) {
+			out = out[:len(out)-1]
+		}
 	}
 	if m.off.on(RuleReflow) {
 		out = reflow(out)
@@ -281,6 +294,9 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		if furnitureLineZh.MatchString(ln) || siteFooterLine(ln) {
 			return true
 		}
+	}
+	if n < 400 && on(RuleFurnitureEn) && containsFold(ln, "follow ") && followLine.MatchString(ln) {
+		return true
 	}
 	if n < 120 && on(RuleFurnitureEn) && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
 		return true

@@ -147,6 +147,8 @@ func TestEnglishFurnitureLines(t *testing.T) {
 		"Get the latest updates right in your inbox. Subscribe to Example.com's newsletters.",
 		"Start your day with the Morning Bell. Sign up for the free daily newsletter.",
 		"Get Town Monthly delivered through your letterbox every month. 12 issues for £11.99. Click here for more information.",
+		`Jane Roe's book about old bridges, "Spans" (River Press, 2018), is out now. Follow her on Twitter @jroe.`,
+		"Jane Roe is the Courier's transport reporter and rides the number 12 bus to work.",
 	}
 	const kept = "The council also said residents can subscribe to this newsletter here to follow the works."
 	gallery := `<div class="g"><p>` + caption + `</p><p>` + caption + `</p><p>Caption</p><p>` + caption + `</p></div>` +
