@@ -10,8 +10,9 @@ import (
 // Lines that are page furniture wherever they stand in the body.
 var (
 	// Photo credits and captions: "… [Photo/zjol.com.cn]", "(PHOTO: VCG)",
-	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)".
-	captionTail = regexp.MustCompile(`(?i)(\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
+	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)", "…,
+	// installation views, photos © Inexhibit, 2018".
+	captionTail = regexp.MustCompile(`(?i)(\b(?:photo|image|picture)s?\s*(?:©|\(c\)|courtesy of)\s*[^©()\[\]]{1,60}|\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
 	captionHead = regexp.MustCompile(`(?i)^[\[【(（]?(caption|photo|image|pictured|credit|photo credit|图片说明|图片来源|图片|摄影|图)\s*\d{0,2}\s*[:：]`)
 	// Pager lines: "1 2 3 >", "< 1 2 3 4 >", "上一页 1 2 下一页".
 	pagerLine = regexp.MustCompile(`^(?:[<«‹]|上一页|首页|prev(?:ious)?)?\s*(?:\d{1,3}\s*)+(?:[>»›]|下一页|尾页|next|末页)?$`)
@@ -258,7 +259,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		m.dates = append(m.dates, rest)
 		return true
 	}
-	if n < 200 && on(RuleCaptions) && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]")) && captionTail.MatchString(ln) {
+	if n < 200 && on(RuleCaptions) && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]") || strings.Contains(ln, "©") || containsFold(ln, "courtesy of")) && captionTail.MatchString(ln) {
 		return true
 	}
 	colon := strings.IndexByte(ln, ':') >= 0 || strings.IndexByte(ln, ']') >= 0 ||

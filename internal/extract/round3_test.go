@@ -150,11 +150,16 @@ func TestEnglishFurnitureLines(t *testing.T) {
 		`Jane Roe's book about old bridges, "Spans" (River Press, 2018), is out now. Follow her on Twitter @jroe.`,
 		"Jane Roe is the Courier's transport reporter and rides the number 12 bus to work.",
 	}
+	// A caption that credits its photo with ©, set as a paragraph.
+	const credit = "The old bridge at dusk, seen from the east bank, photos © Courier, 2019"
 	const kept = "The council also said residents can subscribe to this newsletter here to follow the works."
 	gallery := `<div class="g"><p>` + caption + `</p><p>` + caption + `</p><p>Caption</p><p>` + caption + `</p></div>` +
 		`<p>Council votes to rebuild river bridge</p>`
 	page := enPage(gallery, func(i int, p string) string {
 		s := "<p>" + p + "</p>"
+		if i == 1 {
+			s += "<p>" + credit + "</p>"
+		}
 		if i == len(enParas)-1 {
 			s += "<p>" + kept + "</p>"
 			for _, f := range furniture {
@@ -164,7 +169,7 @@ func TestEnglishFurnitureLines(t *testing.T) {
 		return s
 	})
 	p := extractPage(t, page, "https://example.com/a.html")
-	wantStory(t, p.Text, append(furniture[:len(furniture):len(furniture)], "Caption\n", "river bridge\n")...)
+	wantStory(t, p.Text, append(furniture[:len(furniture):len(furniture)], "Caption\n", "river bridge\n", credit)...)
 	if !strings.Contains(p.Text, kept) {
 		t.Errorf("lost the sentence about a newsletter:\n%s", p.Text)
 	}
