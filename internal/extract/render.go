@@ -180,7 +180,9 @@ func junkShape(n *html.Node, s *stats) bool {
 	case atom.A, atom.Span, atom.Strong, atom.B, atom.Em, atom.I, atom.Font, atom.Tr, atom.Td, atom.Th, atom.Tbody:
 		return false
 	case atom.P:
-		return s.text > 0 && d > 0.75
+		// A paragraph that is only a web address cites a source or a
+		// download; the story prints it on purpose.
+		return s.text > 0 && d > 0.75 && !bareURL(textOf(n))
 	case atom.Ul, atom.Ol, atom.Dl:
 		// A list can be the story itself ("10 things in tech"), with a
 		// link in every item: only link-dominated, unpunctuated lists go,
@@ -218,4 +220,10 @@ func linkedItems(list *html.Node) int {
 		}
 	}
 	return k
+}
+
+// bareURL reports whether a paragraph's text is one web address.
+func bareURL(t string) bool {
+	return (strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "www.")) &&
+		!strings.ContainsAny(t, " \t")
 }

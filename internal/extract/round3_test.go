@@ -247,3 +247,21 @@ func TestEmbeddedTweetInSocialWrapper(t *testing.T) {
 		t.Errorf("tweet lost:\n%s", p.Text)
 	}
 }
+
+// TestBareURLParagraph: a paragraph that is one linked web address (a
+// cited source) stays; a paragraph that is one linked headline goes.
+func TestBareURLParagraph(t *testing.T) {
+	page := enPage("", func(i int, p string) string {
+		s := "<p>" + p + "</p>"
+		if i == len(enParas)-1 {
+			s += `<p><a href="https://example.org/report.pdf">https://example.org/report.pdf</a></p>` +
+				`<p><a href="/other">Town hall to close for repairs over the summer</a></p>`
+		}
+		return s
+	})
+	p := extractPage(t, page, "https://example.com/a.html")
+	wantStory(t, p.Text, "Town hall to close")
+	if !strings.Contains(p.Text, "https://example.org/report.pdf") {
+		t.Errorf("source address lost:\n%s", p.Text)
+	}
+}
