@@ -27,6 +27,7 @@ import (
 
 	"riverside/internal/extract"
 	"riverside/internal/extract/benchscore"
+	"riverside/internal/extract/perturb"
 )
 
 func main() {
@@ -48,6 +49,7 @@ type scored struct {
 type benchPage struct {
 	name, site string
 	raw        []byte
+	ctype      string // Content-Type to extract raw with ("" for the captured bytes)
 	truth      struct {
 		Body   string  `json:"body"`
 		URL    string  `json:"url"`
@@ -69,6 +71,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	offList := fs.String("off", "", "comma-separated rule families to switch off (see -rules)")
 	listRules := fs.Bool("rules", false, "list the rule families and exit")
 	misses := fs.Bool("misses", false, "list on stderr every page whose author or date differs from its label, with both")
+	perturbKind := fs.String("perturb", "", "rewrite every page's markup before extracting it (see internal/extract/perturb: "+perturbNames()+")")
+	seed := fs.Int64("seed", 1, "seed of -perturb")
+	lines := fs.Float64("lines", 0, "list on stderr, for every page scoring below this F1, the truth lines lost (-) and the extracted lines not in the truth (+)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -95,6 +100,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *perturbKind != "" {
+		k, err := perturb.ParseKind(*perturbKind)
+		if err != nil {
+			return err
+		}
+		if err := perturbPages(pages, k, *seed); err != nil {
+			return err
+		}
+	}
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			return err
@@ -118,6 +132,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "accuracy %.3f, %.0f pages/s, body found by %s\n", res.Accuracy, float64(len(pages))/elapsed.Seconds(), methodCounts(results))
 	if *misses {
 		writeMisses(stderr, results)
+	}
+	if *lines > 0 {
+		writeLineDiffs(stderr, pages, results, texts, *lines)
 	}
 	if *heldOut {
 		if err := heldOutScores(stdout, stderr, pages, results, off, *cjk, *ablate); err != nil {
@@ -171,7 +188,7 @@ func evaluate(pages []benchPage, idx []int, off extract.RuleSet, cjk bool) ([]sc
 			defer wg.Done()
 			for k := range next {
 				p := &pages[idx[k]]
-				page, err := extract.ExtractWith(p.raw, "", p.truth.URL, extract.Options{Off: off})
+				page, err := extract.ExtractWith(p.raw, p.ctype, p.truth.URL, extract.Options{Off: off})
 				pred, author, method := "", "", ""
 				var published time.Time
 				if err == nil {

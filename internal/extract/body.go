@@ -158,6 +158,15 @@ func measure(root *html.Node) map[*html.Node]*stats {
 			container = b
 			segments = 1 + o.breaks/2
 		}
+		// A paragraph boxed alone (<div><p>…</p></div>) passes its
+		// evidence to the box's parent, as an unboxed one would.
+		for k := 0; k < 3 && container != b && container != nil && container.Type == html.ElementNode && isWrapperBox(container.DataAtom); k++ {
+			cs := st[container]
+			if cs == nil || cs.text != o.text || container.Parent == nil {
+				break
+			}
+			container = container.Parent
+		}
 		s := float64(segments) + float64(o.ownPunct)
 		ln := float64(plain) / 100
 		if ln > 3*float64(segments) {
@@ -180,6 +189,12 @@ func measure(root *html.Node) map[*html.Node]*stats {
 		}
 	}
 	return st
+}
+
+// isWrapperBox tags are boxes that templates put around a single
+// paragraph.
+func isWrapperBox(a atom.Atom) bool {
+	return a == atom.Div || a == atom.Section
 }
 
 // longAnchor reports whether a link holds more text than any real link:
@@ -505,16 +520,42 @@ func boxOf(e *html.Node, st map[*html.Node]*stats) *html.Node {
 // heading element, an element whose class names a title, an author or a
 // user (forum posts), or a date at its start. Posts of a blog or a thread
 // do; boxes that carry one paragraph of a story each do not.
+//
+// The mark must open the entry, before its first run of prose: a
+// subheading or a boxed link list in the middle of one box of a story
+// set in several boxes makes no series of it.
 func hasHeading(e *html.Node) bool {
-	marked := findFirst(e, func(n *html.Node) bool {
+	marked, prose := false, 0
+	var walk func(n *html.Node) bool // true: stop
+	walk = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			prose += len(strings.TrimFunc(n.Data, isSpace))
+			return prose > 80
+		}
+		if n.Type != html.ElementNode {
+			return false
+		}
 		switch n.DataAtom {
 		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+			marked = true
 			return true
+		case atom.Script, atom.Style:
+			return false
 		}
 		c := strings.ToLower(attr(n, "class"))
-		return strings.Contains(c, "title") || strings.Contains(c, "author") || strings.Contains(c, "user") ||
-			strings.Contains(c, "poster")
-	}) != nil
+		if strings.Contains(c, "title") || strings.Contains(c, "author") || strings.Contains(c, "user") ||
+			strings.Contains(c, "poster") {
+			marked = true
+			return true
+		}
+		for k := n.FirstChild; k != nil; k = k.NextSibling {
+			if walk(k) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(e)
 	return marked || findDate(normDigits(firstRunes(textOf(e), 100))) != nil
 }
 

@@ -10,15 +10,16 @@ import (
 // Lines that are page furniture wherever they stand in the body.
 var (
 	// Photo credits and captions: "… [Photo/zjol.com.cn]", "(PHOTO: VCG)",
-	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)".
-	captionTail = regexp.MustCompile(`(?i)(\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
+	// "[Photo by Li Hua/China Daily]", "(Xinhua/Wang Peng)", "…,
+	// installation views, photos © Inexhibit, 2018".
+	captionTail = regexp.MustCompile(`(?i)(\b(?:photo|image|picture)s?\s*(?:©|\(c\)|courtesy of)\s*[^©()\[\]]{1,60}|\[\s*(photo|image|video|pic)s?\b[^\]]{0,80}\]|\(\s*(photo|image|pic|video)s?\s*[:/][^)]{0,80}\)|\((xinhua|cfp|vcg|ap|afp|reuters|getty images?|ic)\s*/[^)]{0,60}\))\s*$`)
 	captionHead = regexp.MustCompile(`(?i)^[\[【(（]?(caption|photo|image|pictured|credit|photo credit|图片说明|图片来源|图片|摄影|图)\s*\d{0,2}\s*[:：]`)
 	// Pager lines: "1 2 3 >", "< 1 2 3 4 >", "上一页 1 2 下一页".
 	pagerLine = regexp.MustCompile(`^(?:[<«‹]|上一页|首页|prev(?:ious)?)?\s*(?:\d{1,3}\s*)+(?:[>»›]|下一页|尾页|next|末页)?$`)
 	// Labelled metadata lines of CMS templates (Hanweb, TRS, China Daily).
 	metaLabel = regexp.MustCompile(`(?i)^[\[【(（]?\s*(releasedate|release date|articlehits|hits|views|发布日期|发布时间|发表时间|发文日期|成文日期|更新时间|时间|日期|来源|信息来源|文章来源|稿件来源|浏览次数|浏览量|阅读次数|阅读数|点击数|点击量|访问次数|作者|编辑|责任编辑|责编|编审|审核|校对|字号|字体|分享到|分享|打印|关闭|关闭窗口|打印本页|打印此页|收藏|纠错|我要纠错|上一篇|下一篇|上一条|下一条|索引号|文号|发文字号|发布机构|发文机关|主题分类|updated|published|posted|date|source|editor|filed under|print|share|font size|text size)\s*[:：】\]]`)
 	// Standalone action words of the share/print bars.
-	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin|advert|advertisement|sponsored|don['’]?t miss|story continues below( advertisement)?|continue reading( below)?|back to gallery|view gallery|text size|iklan|more|广告)[\s\]】)）|｜/:：]*$`)
+	actionLine = regexp.MustCompile(`^[\s\[【(（]*(打印|关闭|打印本页|关闭窗口|打印此页|返回顶部|返回|收藏|分享到?|字号|大|中|小|默认|我要纠错|纠错|L M S|A\+|A-|A|print|close|share|top|back to top|email|e-mail|tweet|facebook|twitter|wechat|weibo|linkedin|advert|advertisement|sponsored|don['’]?t miss|story continues below( advertisement)?|continue reading( below)?|read more|read full (story|article)|back to gallery|view gallery|text size|iklan|more|广告)[\s\]】)）|｜/:：]*$`)
 	fontToggle = regexp.MustCompile(`\s+L\s+M\s+S\s*$`)
 	hanwebSign = regexp.MustCompile(`Produced By|大汉网络|大汉版通`)
 	// A byline on a line of its own: "By CHEN Chunyou & JIANG Yun".
@@ -35,10 +36,12 @@ var (
 	tailStart = regexp.MustCompile(`(?i)^(image attachments links|` +
 		// The science-wire citation ("Citation: … retrieved 20 November
 		// 2019 from https://…").
-		`citation: .{2,300} retrieved .{2,40} from https?://\S+|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|read more|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
+		`citation: .{2,300} retrieved .{2,40} from https?://\S+|related (news|stories|articles|links|posts|coverage)|recommended( for you)?|more from|you (may|might) also like|share this( article)?|相关(新闻|阅读|链接|文章|报道)|延伸阅读|推荐阅读|热点推荐|更多精彩|【?相关稿件】?|` +
 		// The comments section.
 		`(\d+\s+)?comments?|leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|tell us what you think.{0,4}|` +
-		`发表评论|网友评论|我要评论|相关评论)\s*[:：>».…]*\s*$`)
+		`发表评论|网友评论|我要评论|相关评论|` +
+		// and its Chinese count line ("《标题》已有1件评论", "12 条评论").
+		`.{0,80}?(?:已有|共有|共|有)\s*\d+\s*(?:件|条|篇|个)?\s*(?:评论|回复|留言)|\d+\s*(?:件|条)\s*(?:评论|回复|留言))\s*[:：>».…]*\s*$`)
 	// Furniture lines of news sites, each pattern checked on the dev
 	// halves' ground truth (no truth line matches):
 	// gallery counters ("Image 1 of / 23", "1 / 23", "Image 2 of 5"),
@@ -53,6 +56,20 @@ var (
 		// and contact or follow lines ("Write to Al Root at a@b.com",
 		// "Follow Newsbeat on Instagram, Facebook…", "Like this story? Share it…").
 		`|(?:write to|email|e-mail|contact|reach) [^@]{2,60} at \S+@\S+.*` +
+		// and the reporter's contact notes and tip lines ("Have a tip?
+		// Jane Roe may be reached at …", "Reach the reporters on Twitter
+		// at http://…"),
+		`|(?:have|got) a (?:news )?tip\?.*|.{0,60}\b(?:may|can) be reached at .*` +
+		`|reach (?:the )?(?:reporters?|writers?|authors?|him|her|them|us) (?:on twitter |by email )?at .*` +
+		// newsletter and subscription promos ("Get the latest updates
+		// right in your inbox. Subscribe to …'s newsletters.", "Sign up
+		// for … to get the free daily newsletter", "… 12 issues for
+		// £11.99. Click here for more information."),
+		`|.{0,120}\binbox\b.{0,120}\bnewsletters?\b.{0,40}|.{0,120}\bnewsletters?\b.{0,120}\binbox\b.{0,40}` +
+		`|(?:.{0,160}[.!?] )?(?:sign up|subscribe)(?: now| today)? (?:for|to) .{0,80}\bnewsletters?\b.{0,100}` +
+		`|.{0,200}\bclick here (?:for more information|to subscribe|to sign up)\.?` +
+		// a gallery's caption label,
+		`|caption` +
 		`|follow (?:us|me|him|her|them|@?[\w.]+(?: [\w.]+){0,3}) on (?:twitter|facebook|instagram|youtube|linkedin|weibo|wechat).*` +
 		`|like this (?:story|article)\? share it.*` +
 		// and what a page without scripts or a CMS shortcode leaves behind.
@@ -71,6 +88,13 @@ var (
 		`|原标题\s*[:：].+` +
 		`|.{0,60}[\s/（(]\p{Han}{2,4}\s*/?\s*摄[)）]?` +
 		`)\s*$`)
+	// A promo line that asks readers to follow the writer or the site,
+	// wherever it says so ("Mike Wall's book … is out now. Follow him on
+	// Twitter @x."): no line of the dev truths has it.
+	followLine = regexp.MustCompile(`(?i)\bfollow (?:us|me|him|her|them) on (?:twitter|facebook|instagram)\b`)
+	// The writer's bio closing a story: "Jane Roe is a staff writer at
+	// …", "Eric Song is IGN's deal curator and …".
+	bioLine = regexp.MustCompile(`^(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a |an |the )?(?:[\w.'’-]+ ){0,6}(?:editor|writer|reporter|correspondent|curator|contributor|columnist|producer|journalist)\b`)
 	// Unlabelled update lines: "Updated 1:39 am EST, Wednesday, November 20, 2019".
 	updatedLine = regexp.MustCompile(`(?i)^(?:last )?(?:updated|published|posted|modified)(?: on| at)?\s+\S`)
 	// Press-wire datelines that open a release on their own line.
@@ -111,6 +135,11 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 	normTitle := normalizeTitle(title)
 	var out []string
 	stop := false
+	// The last line kept: a gallery prints each caption in the slide
+	// and in the lightbox, the same line twice in a row (interviews
+	// repeat their questions and embedded posts their signatures, but
+	// not in a row).
+	last := ""
 	for pi, para := range lines {
 		var keep []string
 		for li, ln := range para {
@@ -142,8 +171,12 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 			if dropLine(ln, m, atStart) {
 				continue
 			}
+			if len(ln) >= 40 && ln == last {
+				continue
+			}
 			m.bylines = false
 			keep = append(keep, ln)
+			last = ln
 		}
 		if len(keep) > 0 {
 			out = append(out, strings.Join(keep, "\n"))
@@ -154,6 +187,12 @@ func cleanParas(paras []string, title string, m *lineMeta) []string {
 	}
 	if m.off.on(RuleLeadingTitle) {
 		out = dropLeadingTitle(out, normTitle)
+	}
+	if m.off.on(RuleFurnitureEn) {
+		// The writer's bio closes the story, not a line inside it.
+		for len(out) > 1 && utf8.RuneCountInString(out[len(out)-1]) < 300 && bioLine.MatchString(out[len(out)-1]) {
+			out = out[:len(out)-1]
+		}
 	}
 	if m.off.on(RuleReflow) {
 		out = reflow(out)
@@ -175,13 +214,14 @@ func isIssuer(blocks []string) bool {
 	return true
 }
 
-// dropLeadingTitle removes a headline repeated anywhere in the first
-// three paragraphs (templates that print it above the date line).
+// dropLeadingTitle removes the headline repeated as a paragraph of its
+// own: templates print it above the date line, and again after a
+// gallery or in a share box.
 func dropLeadingTitle(paras []string, normTitle string) []string {
 	if normTitle == "" {
 		return paras
 	}
-	for i := 0; i < len(paras) && i < 3; i++ {
+	for i := 0; i < len(paras); i++ {
 		if normalizeTitle(paras[i]) == normTitle {
 			return append(paras[:i:i], paras[i+1:]...)
 		}
@@ -219,7 +259,7 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		m.dates = append(m.dates, rest)
 		return true
 	}
-	if n < 200 && on(RuleCaptions) && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]")) && captionTail.MatchString(ln) {
+	if n < 200 && on(RuleCaptions) && (strings.HasSuffix(ln, ")") || strings.HasSuffix(ln, "]") || strings.Contains(ln, "©") || containsFold(ln, "courtesy of")) && captionTail.MatchString(ln) {
 		return true
 	}
 	colon := strings.IndexByte(ln, ':') >= 0 || strings.IndexByte(ln, ']') >= 0 ||
@@ -255,6 +295,9 @@ func dropLine(ln string, m *lineMeta, atStart bool) bool {
 		if furnitureLineZh.MatchString(ln) || siteFooterLine(ln) {
 			return true
 		}
+	}
+	if n < 400 && on(RuleFurnitureEn) && containsFold(ln, "follow ") && followLine.MatchString(ln) {
+		return true
 	}
 	if n < 120 && on(RuleFurnitureEn) && hasDigitRun(ln) && updatedLine.MatchString(ln) && findDate(ln) != nil {
 		return true
@@ -444,7 +487,13 @@ func noteMeta(ln string, m *lineMeta) {
 	}
 	if m.author == "" {
 		if v := labelValue(ln, authorLabels); v != "" {
-			m.author = cleanAuthor(v)
+			// Reduced to the names as on the labelled path: "作者：县融媒体中心
+			// 周立" credits 周立.
+			if names := bylineNames("作者 "+v, false); hasHan(v) && names != nil {
+				m.author = strings.Join(names, " ")
+			} else {
+				m.author = cleanAuthor(v)
+			}
 		}
 	}
 }

@@ -197,6 +197,14 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		if fb, method := fallbackBody(text, ld, meta, p.Title, &fbm); effectiveLen(fb) >= 2*n && hasClauseMark(fb) {
 			paras, p.Method, lm = fb, method, fbm
 		}
+	} else if p.Method == MethodScored && ld.body != "" {
+		// The scoring found part of the story (one box of several, the
+		// part above a "Read more" fold) while the page's JSON-LD
+		// carries all of it: the longer text of the same story wins.
+		ldm := lineMeta{off: off}
+		if lp := cleanParas(splitParas(ld.body), p.Title, &ldm); 2*effectiveLen(lp) >= 3*n && sameStory(paras, lp) {
+			paras, p.Method, lm = lp, MethodJSONLD, ldm
+		}
 	}
 	p.Text = strings.Join(paras, "\n\n")
 
@@ -212,6 +220,13 @@ func ExtractWith(raw []byte, contentType, pageURL string, opt Options) (*Page, e
 		p.Lang = detectLang(p.Title)
 	}
 	return p, nil
+}
+
+// sameStory reports whether a fuller text holds the opening of the
+// paragraphs found: the same story, not another article's body.
+func sameStory(found, fuller []string) bool {
+	open := normalizeTitle(firstRunes(strings.Join(found, " "), 80))
+	return len(open) >= 20 && strings.Contains(normalizeTitle(strings.Join(fuller, " ")), open)
 }
 
 // docTitle is the text of the page's <title>, as it stands.

@@ -14,6 +14,7 @@ import (
 func renderBody(content []*html.Node, st map[*html.Node]*stats, title string, lm *lineMeta) []string {
 	r := renderer{st: st, dropHeadline: lm.off.on(RuleDropH1), dropJunk: lm.off.on(RuleJunk), pruned: true}
 	for _, n := range content {
+		r.top = n
 		r.render(n, false)
 		r.flush()
 	}

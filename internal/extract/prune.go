@@ -187,7 +187,7 @@ func shouldPrune(n *html.Node, st map[*html.Node]*stats, total int, off RuleSet)
 	if !isBoilerplateName(name) {
 		return false
 	}
-	if share >= 0.6 {
+	if share >= 0.6 || embedsPost(n) {
 		return false
 	}
 	// "article-share" is furniture; "article-content related-wrapper"
@@ -237,4 +237,23 @@ func isOtherStoriesName(name string) bool {
 		}
 	}
 	return false
+}
+
+// embedsPost reports whether an element holds a post embedded in the
+// story (a tweet, an Instagram or TikTok post): its wrapper is often
+// named "social-media-embed", yet the quoted post is part of what the
+// story reports.
+func embedsPost(n *html.Node) bool {
+	return postQuote(n) != nil
+}
+
+// postQuote returns the first embedded post's blockquote in n's subtree.
+func postQuote(n *html.Node) *html.Node {
+	return findFirst(n, func(b *html.Node) bool {
+		if b.DataAtom != atom.Blockquote {
+			return false
+		}
+		c := strings.ToLower(attr(b, "class"))
+		return strings.Contains(c, "tweet") || strings.Contains(c, "instagram") || strings.Contains(c, "tiktok")
+	})
 }

@@ -15,8 +15,11 @@ type renderer struct {
 	// dropHeadline skips an <h1> met before any text: the headline above
 	// the story, which Page.Title holds.
 	dropHeadline bool
-	// dropJunk drops link lists and link-heavy blocks (junk).
+	// dropJunk drops link lists and link-heavy blocks (junk) below top,
+	// the element being rendered: the container chosen as the story is
+	// never junk itself, however many links were put in it.
 	dropJunk bool
+	top      *html.Node
 	// pruned says the tree went through prune, which kept only the
 	// hidden elements that hold the story (a body that a script
 	// reveals, as WeChat's visibility:hidden): they are not junk.
@@ -98,7 +101,7 @@ func (r *renderer) render(n *html.Node, pre bool) {
 		return
 	}
 	if n.Type == html.ElementNode {
-		if pruneTag(n.DataAtom) || (r.dropJunk && r.junk(n)) {
+		if pruneTag(n.DataAtom) || (r.dropJunk && n != r.top && r.junk(n)) {
 			return
 		}
 		switch n.DataAtom {
@@ -159,12 +162,27 @@ func (r *renderer) junk(n *html.Node) bool {
 	if s == nil {
 		return false
 	}
+	if !junkShape(n, s) {
+		return false
+	}
+	// An embedded post (or its wrapper) is no junk: a short tweet is
+	// mostly its links (the t.co address, the date), yet the story
+	// quotes it. Looked for only here, where the shape said junk.
+	q := postQuote(n)
+	return q == nil || r.st[q] == nil || r.st[q].text*5 < s.text*4
+}
+
+// junkShape reports whether an element's links and punctuation make it
+// furniture: link lists, link-heavy blocks.
+func junkShape(n *html.Node, s *stats) bool {
 	d := s.density()
 	switch n.DataAtom {
 	case atom.A, atom.Span, atom.Strong, atom.B, atom.Em, atom.I, atom.Font, atom.Tr, atom.Td, atom.Th, atom.Tbody:
 		return false
 	case atom.P:
-		return s.text > 0 && d > 0.75
+		// A paragraph that is only a web address cites a source or a
+		// download; the story prints it on purpose.
+		return s.text > 0 && d > 0.75 && !bareURL(textOf(n))
 	case atom.Ul, atom.Ol, atom.Dl:
 		// A list can be the story itself ("10 things in tech"), with a
 		// link in every item: only link-dominated, unpunctuated lists go,
@@ -202,4 +220,10 @@ func linkedItems(list *html.Node) int {
 		}
 	}
 	return k
+}
+
+// bareURL reports whether a paragraph's text is one web address.
+func bareURL(t string) bool {
+	return (strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "www.")) &&
+		!strings.ContainsAny(t, " \t")
 }

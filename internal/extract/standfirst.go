@@ -31,10 +31,23 @@ func standfirst(content []*html.Node, st map[*html.Node]*stats, title string) []
 		s := st[b]
 		switch {
 		case b.DataAtom == atom.H1 || nt != "" && strings.Contains(normalizeTitle(t), nt):
-			return reversed(found) // the headline
+			// The headline, perhaps in a title block that sets the
+			// subtitle under it: a Chinese 副题 belongs to the story (the
+			// paper prints it in the headline group, and the Chinese
+			// labels keep it), an English dek in an <h2> is a summary
+			// that the English labels leave out.
+			if hasHan(title) {
+				return append(subtitlesUnder(b, nt, st), reversed(found)...)
+			}
+			return reversed(found)
 		case infoLine(t, nr) && !summaryLabel(t):
 			continue
-		case s.link > 0 || isBoilerplateName(classID(b)):
+		case s.link*2 > s.text || isBoilerplateName(classID(b)):
+			// A share bar, a "follow us" link or a breadcrumb often
+			// stands between the headline and the standfirst: passed
+			// over, like an info line.
+			continue
+		case s.link > 0:
 			return nil
 		case isSubheading(b) && nr >= 4 && nr <= 100:
 			found = append(found, b)
@@ -54,6 +67,42 @@ func standfirst(content []*html.Node, st map[*html.Node]*stats, title string) []
 		return reversed(found)
 	}
 	return nil
+}
+
+// subtitlesUnder returns the subtitles that a title block sets right
+// after its headline (<h2>headline</h2><h3>subtitle</h3>): headings or
+// subtitle-named blocks following the headline's element as siblings.
+func subtitlesUnder(block *html.Node, nt string, st map[*html.Node]*stats) []*html.Node {
+	if nt == "" {
+		return nil
+	}
+	head := findFirst(block, func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.H1, atom.H2, atom.H3, atom.H4:
+			return normalizeTitle(textOf(n)) == nt
+		}
+		return false
+	})
+	if head == nil || head == block {
+		return nil
+	}
+	var out []*html.Node
+	for n := head.NextSibling; n != nil; n = n.NextSibling {
+		if n.Type == html.TextNode && strings.TrimFunc(n.Data, isSpace) != "" {
+			break
+		}
+		s := st[n]
+		if n.Type != html.ElementNode || s == nil || s.text == 0 {
+			continue
+		}
+		t := textOf(n)
+		nr := utf8.RuneCountInString(t)
+		if !isSubheading(n) || nr < 4 || nr > 100 || s.link > 0 || infoLine(t, nr) {
+			break
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // isSubheading reports whether an element is set as a subtitle: a
