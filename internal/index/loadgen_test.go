@@ -135,42 +135,61 @@ func loadQueries(n int, corpus []news.Article) []loadQuery {
 			return strings.ToLower(w[k] + " " + w[k+1])
 		}
 	}
+	// Out of 20: Chinese words 6, English words 4, quoted pairs 3, Chinese
+	// AND 2, OR 1, NOT 1, no place names, district 1, language 1, dates 1.
+	return mixQueries(r, n, queryWords{zh: zhWord, en: enWord, pair: enPair}, [...]int{6, 10, 13, 15, 16, 17, 17, 18, 19}, 20)
+}
+
+// queryWords draws the words of a mix's queries.
+type queryWords struct {
+	zh, en, pair, place func() string
+}
+
+// mixQueries makes n queries of the kinds below, kind i drawn when a
+// number in [0, total) falls under cuts[i] (and at or over the cut
+// before): Chinese word, English word, quoted English pair, two Chinese
+// words (AND), Chinese OR English, pair NOT word, place name, Chinese
+// word in Binjiang, English word in English, Chinese word in 2023.
+func mixQueries(r *rand.Rand, n int, w queryWords, cuts [9]int, total int) []loadQuery {
 	out := make([]loadQuery, 0, n)
 	for len(out) < n {
 		v := url.Values{}
 		var q, bq string
-		switch k := r.IntN(20); {
-		case k < 6:
-			w := zhWord()
-			q, bq = w, `"`+w+`"`
-		case k < 10:
-			w := enWord()
-			q, bq = w, w
-		case k < 13:
-			p := enPair()
+		switch k := r.IntN(total); {
+		case k < cuts[0]:
+			a := w.zh()
+			q, bq = a, `"`+a+`"`
+		case k < cuts[1]:
+			a := w.en()
+			q, bq = a, a
+		case k < cuts[2]:
+			p := w.pair()
 			q, bq = `"`+p+`"`, `"`+p+`"`
-		case k < 15:
-			a, b := zhWord(), zhWord()
+		case k < cuts[3]:
+			a, b := w.zh(), w.zh()
 			q, bq = a+" "+b, `+"`+a+`" +"`+b+`"`
-		case k < 16:
-			a, b := zhWord(), enWord()
+		case k < cuts[4]:
+			a, b := w.zh(), w.en()
 			q, bq = a+" OR "+b, `"`+a+`" `+b
-		case k < 17:
-			p, w := enPair(), enWord()
-			q, bq = `"`+p+`" -`+w, `+"`+p+`" -`+w
-		case k < 18:
-			w := zhWord()
+		case k < cuts[5]:
+			p, a := w.pair(), w.en()
+			q, bq = `"`+p+`" -`+a, `+"`+p+`" -`+a
+		case k < cuts[6]:
+			a := w.place()
+			q, bq = a, `"`+a+`"`
+		case k < cuts[7]:
+			a := w.zh()
 			v.Set("district", news.Binjiang)
-			q, bq = w, `+"`+w+`" +district:binjiang`
-		case k < 19:
-			w := enWord()
+			q, bq = a, `+"`+a+`" +district:binjiang`
+		case k < cuts[8]:
+			a := w.en()
 			v.Set("lang", "en")
-			q, bq = w, `+`+w+` +lang:en`
+			q, bq = a, `+`+a+` +lang:en`
 		default:
-			w := zhWord()
+			a := w.zh()
 			v.Set("from", "2023-01-01")
 			v.Set("to", "2023-12-31")
-			q, bq = w, `+"`+w+`" +published:>="2023-01-01T00:00:00+08:00" +published:<="2023-12-31T23:59:59+08:00"`
+			q, bq = a, `+"`+a+`" +published:>="2023-01-01T00:00:00+08:00" +published:<="2023-12-31T23:59:59+08:00"`
 		}
 		v.Set("q", q)
 		out = append(out, loadQuery{params: v, bleve: bq})

@@ -3,7 +3,6 @@ package index_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -224,48 +223,9 @@ func analystQueries(n int, corpus []news.Article) []loadQuery {
 			return w[k] + " " + w[k+1]
 		}
 	}
-	out := make([]loadQuery, 0, n)
-	for len(out) < n {
-		v := url.Values{}
-		var q, bq string
-		switch k := r.IntN(40); {
-		case k < 11:
-			w := zhWord()
-			q, bq = w, `"`+w+`"`
-		case k < 19:
-			w := enWord()
-			q, bq = w, w
-		case k < 25:
-			p := enPair()
-			q, bq = `"`+p+`"`, `"`+p+`"`
-		case k < 29:
-			a, b := zhWord(), zhWord()
-			q, bq = a+" "+b, `+"`+a+`" +"`+b+`"`
-		case k < 31:
-			a, b := zhWord(), enWord()
-			q, bq = a+" OR "+b, `"`+a+`" `+b
-		case k < 33:
-			p, w := enPair(), enWord()
-			q, bq = `"`+p+`" -`+w, `+"`+p+`" -`+w
-		case k < 34:
-			w := zhPlaces[r.IntN(len(zhPlaces))]
-			q, bq = w, `"`+w+`"`
-		case k < 36:
-			w := zhWord()
-			v.Set("district", news.Binjiang)
-			q, bq = w, `+"`+w+`" +district:binjiang`
-		case k < 38:
-			w := enWord()
-			v.Set("lang", "en")
-			q, bq = w, `+`+w+` +lang:en`
-		default:
-			w := zhWord()
-			v.Set("from", "2023-01-01")
-			v.Set("to", "2023-12-31")
-			q, bq = w, `+"`+w+`" +published:>="2023-01-01T00:00:00+08:00" +published:<="2023-12-31T23:59:59+08:00"`
-		}
-		v.Set("q", q)
-		out = append(out, loadQuery{params: v, bleve: bq})
-	}
-	return out
+	place := func() string { return zhPlaces[r.IntN(len(zhPlaces))] }
+	// Out of 40: Chinese words 11, English words 8, quoted pairs 6,
+	// Chinese AND 4, OR 2, NOT 2, place names 1, district 2, language 2,
+	// dates 2.
+	return mixQueries(r, n, queryWords{zh: zhWord, en: enWord, pair: enPair, place: place}, [...]int{11, 19, 25, 29, 31, 33, 34, 36, 38}, 40)
 }
