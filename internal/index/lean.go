@@ -470,6 +470,31 @@ func (t *leanTerm) score() float64 {
 	return s
 }
 
+// sumCount, sumWeight and setNorms are what a composite's searcher
+// answers for its clauses: Count and Weight summed, the query norm passed
+// down.
+func sumCount(clauses []leanNode) uint64 {
+	var n uint64
+	for _, c := range clauses {
+		n += c.count()
+	}
+	return n
+}
+
+func sumWeight(clauses []leanNode) float64 {
+	var w float64
+	for _, c := range clauses {
+		w += c.weight()
+	}
+	return w
+}
+
+func setNorms(clauses []leanNode, qn float64) {
+	for _, c := range clauses {
+		c.setNorm(qn)
+	}
+}
+
 // leanOr is a disjunction: the sum of its matching clauses' scores (in
 // clause order) times the share of its clauses that match.
 type leanOr struct {
@@ -478,27 +503,9 @@ type leanOr struct {
 	cur     uint64
 }
 
-func (d *leanOr) count() uint64 {
-	var n uint64
-	for _, c := range d.clauses {
-		n += c.count()
-	}
-	return n
-}
-
-func (d *leanOr) weight() float64 {
-	var w float64
-	for _, c := range d.clauses {
-		w += c.weight()
-	}
-	return w
-}
-
-func (d *leanOr) setNorm(qn float64) {
-	for _, c := range d.clauses {
-		c.setNorm(qn)
-	}
-}
+func (d *leanOr) count() uint64      { return sumCount(d.clauses) }
+func (d *leanOr) weight() float64    { return sumWeight(d.clauses) }
+func (d *leanOr) setNorm(qn float64) { setNorms(d.clauses, qn) }
 
 func (d *leanOr) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	d.curs = make([]uint64, len(d.clauses))
@@ -546,27 +553,9 @@ type leanAnd struct {
 	ticks   *leanTicks
 }
 
-func (c *leanAnd) count() uint64 {
-	var n uint64
-	for _, x := range c.clauses {
-		n += x.count()
-	}
-	return n
-}
-
-func (c *leanAnd) weight() float64 {
-	var w float64
-	for _, x := range c.clauses {
-		w += x.weight()
-	}
-	return w
-}
-
-func (c *leanAnd) setNorm(qn float64) {
-	for _, x := range c.clauses {
-		x.setNorm(qn)
-	}
-}
+func (c *leanAnd) count() uint64      { return sumCount(c.clauses) }
+func (c *leanAnd) weight() float64    { return sumWeight(c.clauses) }
+func (c *leanAnd) setNorm(qn float64) { setNorms(c.clauses, qn) }
 
 func (c *leanAnd) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	for _, x := range c.clauses {
