@@ -55,14 +55,7 @@ type Server struct {
 // set: then it fails, so that CI never passes by skipping.
 func URL(t testing.TB) string {
 	t.Helper()
-	bin, err := binDir()
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is not installed (CI is set: .ci/run installs it): %v", err)
-		}
-		t.Skipf("PostgreSQL is not installed (apt-get install postgresql): %v", err)
-	}
-	return database(t, bin, &fast, false)
+	return database(t, installed(t), &fast, false)
 }
 
 // DurableURL is URL on a server that makes every commit durable, as a
@@ -71,6 +64,14 @@ func URL(t testing.TB) string {
 // a power cut): for benchmarks against SQLite's synchronous(FULL).
 func DurableURL(t testing.TB) string {
 	t.Helper()
+	return database(t, installed(t), &durable, true)
+}
+
+// installed returns the directory of PostgreSQL's server binaries, or
+// skips t without them, unless the CI environment variable is set: then
+// it fails, so that CI never passes by skipping.
+func installed(t testing.TB) string {
+	t.Helper()
 	bin, err := binDir()
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -78,7 +79,7 @@ func DurableURL(t testing.TB) string {
 		}
 		t.Skipf("PostgreSQL is not installed (apt-get install postgresql): %v", err)
 	}
-	return database(t, bin, &durable, true)
+	return bin
 }
 
 func database(t testing.TB, bin string, sh *shared, durable bool) string {
