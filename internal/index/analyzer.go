@@ -44,7 +44,7 @@ const (
 // stateless and the name is ours.
 func init() {
 	for name, f := range map[string]func() analysis.TokenFilter{
-		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string]string{}} },
+		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string][]byte{}} },
 		unigramTrimFilter: func() analysis.TokenFilter { return unigramTrim{} },
 	} {
 		err := registry.RegisterTokenFilter(name, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
@@ -93,30 +93,40 @@ const stemMark = "~"
 // uses few distinct words, so stems are remembered (per index, up to
 // maxStems words).
 type keepStem struct {
-	mu    sync.RWMutex
-	stems map[string]string // word → marked stem, "" when it is its own
+	mu sync.RWMutex
+	// stems maps a word to its marked stem, nil when it is its own. The
+	// tokens of every article share these bytes: nothing after this
+	// filter changes a term in place.
+	stems map[string][]byte
 }
 
 const maxStems = 200_000
 
 func (k *keepStem) Filter(in analysis.TokenStream) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(in)+len(in)/2)
+	// The added tokens come from one slab, not one allocation each: an
+	// English article has a few hundred of them.
+	var slab []analysis.Token
 	for _, t := range in {
 		out = append(out, t)
 		if t.Type != analysis.AlphaNumeric || !hasLatinLetter(t.Term) {
 			continue
 		}
-		if s := k.stem(t.Term); s != "" {
-			stem := *t
-			stem.Term = []byte(s)
-			out = append(out, &stem)
+		if s := k.stem(t.Term); s != nil {
+			if len(slab) == cap(slab) {
+				slab = make([]analysis.Token, 0, max(16, len(in)/2))
+			}
+			slab = append(slab, *t)
+			stem := &slab[len(slab)-1]
+			stem.Term = s
+			out = append(out, stem)
 		}
 	}
 	return out
 }
 
-// stem returns the marked stem of word, "" when the stem is the word.
-func (k *keepStem) stem(word []byte) string {
+// stem returns the marked stem of word, nil when the stem is the word.
+func (k *keepStem) stem(word []byte) []byte {
 	k.mu.RLock()
 	s, ok := k.stems[string(word)]
 	k.mu.RUnlock()
@@ -126,7 +136,7 @@ func (k *keepStem) stem(word []byte) string {
 	env := snowballstem.NewEnv(string(word))
 	english.Stem(env)
 	if c := env.Current(); c != string(word) && c != "" {
-		s = stemMark + c
+		s = []byte(stemMark + c)
 	}
 	k.mu.Lock()
 	if len(k.stems) < maxStems {

@@ -72,3 +72,26 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTextAnalyzer analyses an English and a Chinese paragraph with
+// the text analyzer, as indexing does for every article (allocations are
+// a good part of indexing's cost: see BENCHMARKS.md).
+func BenchmarkTextAnalyzer(b *testing.B) {
+	idx, err := Open(b.TempDir() + "/index")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	for _, c := range []struct{ name, text string }{
+		{"en", strings.Repeat("The district's innovation parks announced that investors would be building more digital-economy companies along the river, and officials said the new policies were working. ", 12)},
+		{"zh", strings.Repeat("滨江区人民政府召开常务会议，研究部署数字经济和人工智能产业政策，推进物联网小镇建设。", 12)},
+	} {
+		text := []byte(c.text)
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				idx.text.Analyze(text)
+			}
+		})
+	}
+}

@@ -23,3 +23,6 @@ func (x *Index) LeanRuns(q news.Query) bool {
 	_, whole := n.(*leanBleve)
 	return n != nil && !whole
 }
+
+// CatchUpBatch is the largest batch Follow grows to while behind.
+const CatchUpBatch = catchUpBatch

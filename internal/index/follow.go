@@ -24,9 +24,19 @@ type AfterApply func(ctx context.Context, batch []news.Article)
 // maxBackoff bounds the wait between retries after an error.
 const maxBackoff = 30 * time.Second
 
+// catchUpBatch is the largest batch Follow grows to while it is behind
+// the log (an import, a reindex, a new replica). Each batch becomes a
+// segment that the merger must later fold into larger ones; a few large
+// batches make fewer segments and less merging than many small ones, so
+// a backlog is indexed with less CPU. Once caught up, batches are small
+// again, and new articles are searchable as soon as they arrive.
+const catchUpBatch = 4096
+
 // Follow keeps the index up to date with the log until ctx is done, then
 // returns nil. It reads from the checkpoint, applies batches of up to
-// batchSize versions, and sleeps poll when it has caught up. Errors of the
+// batchSize versions, and sleeps poll when it has caught up. While a full
+// batch comes back (a backlog), each next batch is twice as large, up to
+// catchUpBatch, and back to batchSize once caught up. Errors of the
 // log or the index are logged and retried with a growing pause, since the
 // store may be briefly locked or not created yet.
 func (x *Index) Follow(ctx context.Context, log LogReader, batchSize int, poll time.Duration, logger *slog.Logger, after ...AfterApply) error {
@@ -37,8 +47,9 @@ func (x *Index) Follow(ctx context.Context, log LogReader, batchSize int, poll t
 		return fmt.Errorf("follow: poll interval %v, want > 0", poll)
 	}
 	backoff := poll
+	size := batchSize
 	for {
-		batch, err := x.step(ctx, log, batchSize, after)
+		batch, err := x.step(ctx, log, size, after)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -51,12 +62,17 @@ func (x *Index) Follow(ctx context.Context, log LogReader, batchSize int, poll t
 			logger.Error("indexing failed; will retry", "err", err, "retry_in", backoff)
 			wait = backoff
 			backoff = min(backoff*2, maxBackoff)
-		case len(batch) == batchSize:
-			// More is waiting: go on at once.
+			// A batch too large to apply (memory, disk) is retried
+			// smaller.
+			size = batchSize
+		case len(batch) == size:
+			// More is waiting: go on at once, with a larger batch.
 			backoff = poll
+			size = nextBatch(size, batchSize)
 			continue
 		default:
 			backoff = poll
+			size = batchSize
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -66,6 +82,12 @@ func (x *Index) Follow(ctx context.Context, log LogReader, batchSize int, poll t
 		case <-t.C:
 		}
 	}
+}
+
+// nextBatch is the batch size after a full batch of size: doubled, up to
+// catchUpBatch, but never below the configured base.
+func nextBatch(size, base int) int {
+	return max(base, min(size*2, catchUpBatch))
 }
 
 // step applies the next batch of the log and returns it.

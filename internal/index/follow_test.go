@@ -20,6 +20,7 @@ type fakeLog struct {
 	mu       sync.Mutex
 	versions []news.Article
 	reads    int
+	limits   []int // the limit of each read
 	onSince  func(reads int, afterSeq int64)
 	fail     error
 }
@@ -28,6 +29,7 @@ func (l *fakeLog) Since(ctx context.Context, afterSeq int64, limit int) ([]news.
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reads++
+	l.limits = append(l.limits, limit)
 	if l.onSince != nil {
 		l.onSince(l.reads, afterSeq)
 	}
@@ -148,8 +150,10 @@ func TestFollowCrash(t *testing.T) {
 	if err := idx.Follow(ctx, log, batch, time.Millisecond, discard(), record); err != nil {
 		t.Fatalf("Follow: %v", err)
 	}
-	if seq, _ := idx.Checkpoint(); seq != 2*batch {
-		t.Errorf("after the crash: checkpoint %d, want %d", seq, 2*batch)
+	// Two batches were applied: 4 versions, then 8 (a full batch
+	// doubles the next one while behind).
+	if seq, _ := idx.Checkpoint(); seq != batch+2*batch {
+		t.Errorf("after the crash: checkpoint %d, want %d", seq, batch+2*batch)
 	}
 	if err := idx.Close(); err != nil {
 		t.Fatal(err)
@@ -202,6 +206,55 @@ func TestFollowCrash(t *testing.T) {
 		}
 		if res.Total != 0 {
 			t.Errorf("%s: older version v%d still found", id, v-1)
+		}
+	}
+}
+
+// TestFollowGrowsBatchesWhenBehind follows a backlog: each full batch
+// doubles the next read (up to catchUpBatch, see TestNextBatch); once
+// caught up, reads are back to the configured size, and versions appended
+// later are indexed.
+func TestFollowGrowsBatchesWhenBehind(t *testing.T) {
+	const base, backlog = 3, 37
+	all := versions(backlog+2, backlog+2)
+	log := &fakeLog{versions: all[:backlog]}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	log.onSince = func(_ int, after int64) {
+		switch after {
+		case backlog:
+			// Caught up: two new versions arrive (called with log.mu held).
+			log.versions = all
+		case backlog + 2:
+			cancel()
+		}
+	}
+	idx := openTemp(t)
+	if err := idx.Follow(ctx, log, base, time.Millisecond, discard()); err != nil {
+		t.Fatal(err)
+	}
+	// Reads of 3, 6 and 12 come back full (21 versions); the read of 24
+	// returns the other 16 and ends the backlog; then batches of 3 again.
+	want := fmt.Sprint([]int{3, 6, 12, 24, 3, 3})
+	if got := fmt.Sprint(log.limits); got != want {
+		t.Errorf("reads with limits %s, want %s", got, want)
+	}
+	if seq, _ := idx.Checkpoint(); seq != backlog+2 {
+		t.Errorf("checkpoint %d, want %d", seq, backlog+2)
+	}
+	if n, _ := idx.Count(); n != backlog+2 {
+		t.Errorf("%d documents, want %d", n, backlog+2)
+	}
+}
+
+func TestNextBatch(t *testing.T) {
+	for _, c := range []struct{ size, base, want int }{
+		{500, 500, 1000}, {2048, 500, catchUpBatch}, {catchUpBatch, 500, catchUpBatch},
+		// A configured batch above catchUpBatch is kept as it is.
+		{10000, 10000, 10000},
+	} {
+		if got := nextBatch(c.size, c.base); got != c.want {
+			t.Errorf("nextBatch(%d, %d) = %d, want %d", c.size, c.base, got, c.want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,13 +45,15 @@ import (
 // picks the corpus and queries: analyst (loadmix_test.go, the default) or
 // heavy (loadgen_test.go).
 var (
-	loadDocs     = flag.Int("searchload", 0, "articles of the search load benchmark (0: skip it)")
-	loadQueryN   = flag.Int("searchload.queries", 1000, "queries in the load benchmark's mix")
-	loadBatch    = flag.Int("searchload.batch", 500, "articles per indexing batch")
-	loadKeepDir  = flag.String("searchload.dir", "", "directory for the two indexes (default: a temporary one)")
-	loadTailProf = flag.String("searchload.tailprofile", "", "write a CPU profile of Riverside's slowest 1% of queries (1 client), run again 5 times, to this file")
-	loadCompare  = flag.Bool("searchload.compare", false, "also run Riverside's /api/search with Bleve's searchers only (no lean evaluator)")
-	loadMixName  = flag.String("searchload.mix", "analyst", "corpus and query mix: analyst (analysts' words, loadmix_test.go) or heavy (a few hundred words, loadgen_test.go)")
+	loadDocs      = flag.Int("searchload", 0, "articles of the search load benchmark (0: skip it)")
+	loadQueryN    = flag.Int("searchload.queries", 1000, "queries in the load benchmark's mix")
+	loadBatch     = flag.Int("searchload.batch", 500, "Riverside's base batch (searchd's -batch): Follow grows it while behind")
+	loadFixed     = flag.Bool("searchload.fixed", false, "index Riverside in fixed batches of -searchload.batch (Apply), not as Follow does")
+	loadIndexOnly = flag.Bool("searchload.indexonly", false, "build both indexes and report indexing only, no queries")
+	loadKeepDir   = flag.String("searchload.dir", "", "directory for the two indexes (default: a temporary one)")
+	loadTailProf  = flag.String("searchload.tailprofile", "", "write a CPU profile of Riverside's slowest 1% of queries (1 client), run again 5 times, to this file")
+	loadCompare   = flag.Bool("searchload.compare", false, "also run Riverside's /api/search with Bleve's searchers only (no lean evaluator)")
+	loadMixName   = flag.String("searchload.mix", "analyst", "corpus and query mix: analyst (analysts' words, loadmix_test.go) or heavy (a few hundred words, loadgen_test.go)")
 )
 
 // loadMix is a corpus and a query mix of the load benchmark.
@@ -76,7 +80,11 @@ func TestSearchLoad(t *testing.T) {
 	if !ok {
 		t.Fatalf("-searchload.mix %q: want analyst or heavy", *loadMixName)
 	}
-	report := runLoad(t, dir, mix, *loadDocs, *loadQueryN, *loadBatch, []int{1, 4})
+	clients := []int{1, 4}
+	if *loadIndexOnly {
+		clients = nil
+	}
+	report := runLoad(t, dir, mix, *loadDocs, *loadQueryN, *loadBatch, clients)
 	report.print(os.Stdout)
 }
 
@@ -84,6 +92,7 @@ func TestSearchLoad(t *testing.T) {
 type loadReport struct {
 	mix                  string
 	docs, queries, batch int
+	fixed                bool
 	rows                 []loadRow
 	index                []indexRow
 	tokens               []string
@@ -114,7 +123,12 @@ type loadRow struct {
 }
 
 func (r *loadReport) print(w io.Writer) {
-	fmt.Fprintf(w, "\n%s mix: %d articles (half zh, half en, 2–3 KB), %d queries, batches of %d\n\n", r.mix, r.docs, r.queries, r.batch)
+	how := fmt.Sprintf("Riverside as Follow indexes a backlog (batches from %d growing to %d)", r.batch, index.CatchUpBatch)
+	if r.fixed {
+		how = fmt.Sprintf("Riverside in fixed batches of %d", r.batch)
+	}
+	fmt.Fprintf(w, "\n%s mix: %d articles (half zh, half en, 2–3 KB), %d queries; %s, plain Bleve in batches of %d\n\n",
+		r.mix, r.docs, r.queries, how, plainBatch)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "index\tarticles/s\tsize MB\ttime\tCPU s\tarticles per CPU s\t")
 	for _, x := range r.index {
@@ -123,6 +137,9 @@ func (r *loadReport) print(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nRiverside's text field, %s\n\n", strings.Join(r.tokens, "; "))
+	if len(r.rows) == 0 {
+		return
+	}
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "search\tclients\tp50 ms\tp99 ms\tqueries/s\tCPU ms/query\tsum of totals\tmedian total\tp90 total\t")
 	for _, x := range r.rows {
@@ -139,10 +156,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCounts []int) *loadReport {
 	corpus := mix.corpus(n)
 	queries := mix.queries(nq, corpus)
-	rep := &loadReport{mix: mix.name, docs: n, queries: nq, batch: batch}
+	rep := &loadReport{mix: mix.name, docs: n, queries: nq, batch: batch, fixed: *loadFixed}
 
-	// Riverside: the index as searchd keeps it, fed in the batches Follow
-	// applies.
+	// Riverside: the index as searchd builds it from an imported corpus,
+	// by following the log (or, with -searchload.fixed, in fixed batches).
 	ourDir := filepath.Join(dir, "riverside")
 	idx, err := index.Open(ourDir)
 	if err != nil {
@@ -150,17 +167,22 @@ func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCoun
 	}
 	defer idx.Close()
 	start, cpu0 := time.Now(), cpuTime()
-	for i := 0; i < len(corpus); i += batch {
-		if err := idx.Apply(context.Background(), corpus[i:min(i+batch, len(corpus))]); err != nil {
-			t.Fatal(err)
+	if *loadFixed {
+		for i := 0; i < len(corpus); i += batch {
+			if err := idx.Apply(context.Background(), corpus[i:min(i+batch, len(corpus))]); err != nil {
+				t.Fatal(err)
+			}
 		}
+	} else {
+		followCorpus(t, idx, corpus, batch)
 	}
 	settle(t, idx.StatsMap)
 	el := time.Since(start)
 	rep.index = append(rep.index, indexRow{"riverside", float64(n) / el.Seconds(), dirSize(ourDir), el, cpuTime() - cpu0})
 
 	// Plain Bleve: the default mapping (standard analyzer, dynamic fields,
-	// the composite _all field), the same documents and batches.
+	// the composite _all field), the same documents, in batches of
+	// plainBatch whatever Riverside's.
 	plainDir := filepath.Join(dir, "bleve")
 	plain, err := bleve.New(plainDir, bleve.NewIndexMapping())
 	if err != nil {
@@ -168,9 +190,9 @@ func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCoun
 	}
 	defer plain.Close()
 	start, cpu0 = time.Now(), cpuTime()
-	for i := 0; i < len(corpus); i += batch {
+	for i := 0; i < len(corpus); i += plainBatch {
 		b := plain.NewBatch()
-		for _, a := range corpus[i:min(i+batch, len(corpus))] {
+		for _, a := range corpus[i:min(i+plainBatch, len(corpus))] {
 			if err := b.Index(a.ID, plainDoc(a)); err != nil {
 				t.Fatal(err)
 			}
@@ -238,6 +260,44 @@ func runLoad(t testing.TB, dir string, mix loadMix, n, nq, batch int, clientCoun
 		}
 	}
 	return rep
+}
+
+// plainBatch is plain Bleve's batch in the load benchmark: a fixed size,
+// as an application indexing with Bleve's defaults would use.
+const plainBatch = 500
+
+// corpusLog is the article log of a generated corpus (Seq 1..n, in
+// order), read as searchd reads the store's.
+type corpusLog []news.Article
+
+func (l corpusLog) Since(_ context.Context, afterSeq int64, limit int) ([]news.Article, error) {
+	i := sort.Search(len(l), func(i int) bool { return l[i].Seq > afterSeq })
+	return l[i:min(i+limit, len(l))], nil
+}
+
+// followCorpus indexes corpus as searchd indexes an imported backlog:
+// Follow with base batch, until the log's last version is in the index.
+func followCorpus(t testing.TB, idx *index.Index, corpus []news.Article, batch int) {
+	t.Helper()
+	last := corpus[len(corpus)-1].Seq
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go func() {
+		done <- idx.Follow(ctx, corpusLog(corpus), batch, 10*time.Millisecond, logger,
+			func(_ context.Context, b []news.Article) {
+				if b[len(b)-1].Seq >= last {
+					cancel()
+				}
+			})
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if seq, err := idx.Checkpoint(); err != nil || seq != last {
+		t.Fatalf("followed the corpus to seq %d (%v), want %d", seq, err, last)
+	}
 }
 
 // drive sends every URL once from the given number of concurrent clients
