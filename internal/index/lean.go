@@ -81,24 +81,39 @@ func (t *leanTicks) tick() error {
 
 // setTicks gives every node of n that steps without hits the ticker.
 func setTicks(n leanNode, t *leanTicks) {
+	walkLean(n, func(n leanNode) {
+		switch n := n.(type) {
+		case *leanPhrase:
+			n.ticks = t
+		case *leanAnd:
+			n.ticks = t
+		case *leanBool:
+			n.ticks = t
+		}
+	})
+}
+
+// walkLean calls visit with every node of the tree under n, each node's
+// children before the node itself.
+func walkLean(n leanNode, visit func(leanNode)) {
 	switch n := n.(type) {
+	case nil:
+		return
 	case *leanPhrase:
-		n.ticks = t
-		setTicks(n.and, t)
+		walkLean(n.and, visit)
 	case *leanOr:
 		for _, c := range n.clauses {
-			setTicks(c, t)
+			walkLean(c, visit)
 		}
 	case *leanAnd:
-		n.ticks = t
 		for _, c := range n.clauses {
-			setTicks(c, t)
+			walkLean(c, visit)
 		}
 	case *leanBool:
-		n.ticks = t
-		setTicks(n.must, t)
-		setTicks(n.not, t)
+		walkLean(n.must, visit)
+		walkLean(n.not, visit)
 	}
+	visit(n)
 }
 
 // leanPlan compiles q for the lean evaluator over snap; ok is false when
@@ -219,23 +234,11 @@ func leanCompile(q query.Query) leanNode {
 }
 
 func collectBleve(n leanNode, out *[]*leanBleve) {
-	switch n := n.(type) {
-	case *leanBleve:
-		*out = append(*out, n)
-	case *leanPhrase:
-		collectBleve(n.and, out)
-	case *leanOr:
-		for _, c := range n.clauses {
-			collectBleve(c, out)
+	walkLean(n, func(n leanNode) {
+		if b, ok := n.(*leanBleve); ok {
+			*out = append(*out, b)
 		}
-	case *leanAnd:
-		for _, c := range n.clauses {
-			collectBleve(c, out)
-		}
-	case *leanBool:
-		collectBleve(n.must, out)
-		collectBleve(n.not, out)
-	}
+	})
 }
 
 // closeLean closes the Bleve searchers of a plan.
@@ -250,45 +253,22 @@ func closeLean(n leanNode) {
 }
 
 func collectTerms(n leanNode, out *[]*leanTerm) {
-	switch n := n.(type) {
-	case *leanPhrase:
-		collectTerms(n.and, out)
-	case *leanTerm:
-		*out = append(*out, n)
-	case *leanOr:
-		for _, c := range n.clauses {
-			collectTerms(c, out)
+	walkLean(n, func(n leanNode) {
+		if t, ok := n.(*leanTerm); ok {
+			*out = append(*out, t)
 		}
-	case *leanAnd:
-		for _, c := range n.clauses {
-			collectTerms(c, out)
-		}
-	case *leanBool:
-		collectTerms(n.must, out)
-		collectTerms(n.not, out)
-	}
+	})
 }
 
 // orderClauses sorts every conjunction's clauses by count, with the sort
 // NewConjunctionSearcher uses: sort.Sort is deterministic, so equal
 // counts end in the same order, and the scores are summed in it.
 func orderClauses(n leanNode) {
-	switch n := n.(type) {
-	case *leanPhrase:
-		orderClauses(n.and)
-	case *leanOr:
-		for _, c := range n.clauses {
-			orderClauses(c)
+	walkLean(n, func(n leanNode) {
+		if a, ok := n.(*leanAnd); ok {
+			sort.Sort(byCount(a.clauses))
 		}
-	case *leanAnd:
-		for _, c := range n.clauses {
-			orderClauses(c)
-		}
-		sort.Sort(byCount(n.clauses))
-	case *leanBool:
-		orderClauses(n.must)
-		orderClauses(n.not)
-	}
+	})
 }
 
 type byCount []leanNode
