@@ -47,7 +47,6 @@ func loadCorpus(n int) []news.Article {
 	r := rand.New(rand.NewPCG(1, uint64(n)))
 	zhZipf := rand.NewZipf(r, 1.1, 2, uint64(len(zhWords)-1))
 	enZipf := rand.NewZipf(r, 1.1, 2, uint64(len(enWords)-1))
-	start := time.Date(2021, 1, 1, 8, 0, 0, 0, news.Shanghai)
 	out := make([]news.Article, n)
 	for i := range out {
 		zh := i%2 == 0
@@ -68,20 +67,7 @@ func loadCorpus(n int) []news.Article {
 				}
 				b.WriteString(enWords[enZipf.Uint64()])
 			}
-			sentence++
-			if sentence > 8+r.IntN(10) {
-				if zh {
-					b.WriteString("。")
-				} else {
-					b.WriteString(". ")
-				}
-				if r.IntN(4) == 0 {
-					b.WriteString("\n\n")
-				}
-				sentence = 0
-			} else if zh && r.IntN(4) == 0 {
-				b.WriteString("，")
-			}
+			sentence = punctuate(&b, r, zh, sentence)
 		}
 		text := b.String()
 		lang, title := "en", ""
@@ -91,20 +77,50 @@ func loadCorpus(n int) []news.Article {
 		} else {
 			title = enPlaces[r.IntN(len(enPlaces))] + " " + enWords[20+r.IntN(len(enWords)-20)] + " " + enWords[enZipf.Uint64()] + " " + enWords[20+r.IntN(len(enWords)-20)]
 		}
-		district := news.Binjiang
-		if r.IntN(2) == 0 {
-			district = news.Xiaoshan
-		}
-		out[i] = news.Article{
-			ID: fmt.Sprintf("%016x", r.Uint64()), Seq: int64(i + 1), Version: 1,
-			URL:      fmt.Sprintf("https://example.gov.cn/%s/art/%d.html", district, i),
-			SourceID: fmt.Sprintf("%s-%s-%d", district, lang, r.IntN(4)), Districts: []string{district},
-			Title: title, Text: text, Lang: lang,
-			Published: start.Add(time.Duration(r.Int64N(int64(5 * 365 * 24 * time.Hour)))),
-			Fetched:   start,
-		}
+		out[i] = loadArticle(r, i, lang, title, text)
 	}
 	return out
+}
+
+// punctuate ends the word just written: after 9 to 18 words a sentence
+// ends (now and then a paragraph too); within a Chinese sentence a comma
+// comes now and then. It returns the words of the sentence so far.
+func punctuate(b *strings.Builder, r *rand.Rand, zh bool, sentence int) int {
+	sentence++
+	if sentence > 8+r.IntN(10) {
+		if zh {
+			b.WriteString("。")
+		} else {
+			b.WriteString(". ")
+		}
+		if r.IntN(4) == 0 {
+			b.WriteString("\n\n")
+		}
+		return 0
+	}
+	if zh && r.IntN(4) == 0 {
+		b.WriteString("，")
+	}
+	return sentence
+}
+
+// loadArticle makes the ith generated article around its text: a
+// district, one of four sources per district and language, a date in
+// the five years from 2021.
+func loadArticle(r *rand.Rand, i int, lang, title, text string) news.Article {
+	start := time.Date(2021, 1, 1, 8, 0, 0, 0, news.Shanghai)
+	district := news.Binjiang
+	if r.IntN(2) == 0 {
+		district = news.Xiaoshan
+	}
+	return news.Article{
+		ID: fmt.Sprintf("%016x", r.Uint64()), Seq: int64(i + 1), Version: 1,
+		URL:      fmt.Sprintf("https://example.gov.cn/%s/art/%d.html", district, i),
+		SourceID: fmt.Sprintf("%s-%s-%d", district, lang, r.IntN(4)), Districts: []string{district},
+		Title: title, Text: text, Lang: lang,
+		Published: start.Add(time.Duration(r.Int64N(int64(5 * 365 * 24 * time.Hour)))),
+		Fetched:   start,
+	}
 }
 
 // loadQuery is one query of the mix in both forms: Riverside's URL

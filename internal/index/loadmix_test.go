@@ -1,11 +1,9 @@
 package index_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"time"
 
 	"riverside/internal/news"
 )
@@ -105,7 +103,6 @@ func analystCorpus(n int) []news.Article {
 	r := rand.New(rand.NewPCG(4, uint64(n)))
 	zhZipf := rand.NewZipf(r, 1.05, 1, uint64(len(zhV.words)-1))
 	enZipf := rand.NewZipf(r, 1.05, 1, uint64(len(enV.words)-1))
-	start := time.Date(2021, 1, 1, 8, 0, 0, 0, news.Shanghai)
 	out := make([]news.Article, n)
 	for i := range out {
 		zh := i%2 == 0
@@ -129,20 +126,7 @@ func analystCorpus(n int) []news.Article {
 				}
 				b.WriteString(enV.words[enZipf.Uint64()])
 			}
-			sentence++
-			if sentence > 8+r.IntN(10) {
-				if zh {
-					b.WriteString("。")
-				} else {
-					b.WriteString(". ")
-				}
-				if r.IntN(4) == 0 {
-					b.WriteString("\n\n")
-				}
-				sentence = 0
-			} else if zh && r.IntN(4) == 0 {
-				b.WriteString("，")
-			}
+			sentence = punctuate(&b, r, zh, sentence)
 		}
 		lang, title := "en", ""
 		if zh {
@@ -151,18 +135,7 @@ func analystCorpus(n int) []news.Article {
 		} else {
 			title = enPlaces[r.IntN(len(enPlaces))] + " " + enV.words[zh0(enZipf, enV)] + " " + enV.words[zh0(enZipf, enV)] + " " + enV.words[zh0(enZipf, enV)]
 		}
-		district := news.Binjiang
-		if r.IntN(2) == 0 {
-			district = news.Xiaoshan
-		}
-		out[i] = news.Article{
-			ID: fmt.Sprintf("%016x", r.Uint64()), Seq: int64(i + 1), Version: 1,
-			URL:      fmt.Sprintf("https://example.gov.cn/%s/art/%d.html", district, i),
-			SourceID: fmt.Sprintf("%s-%s-%d", district, lang, r.IntN(4)), Districts: []string{district},
-			Title: title, Text: b.String(), Lang: lang,
-			Published: start.Add(time.Duration(r.Int64N(int64(5 * 365 * 24 * time.Hour)))),
-			Fetched:   start,
-		}
+		out[i] = loadArticle(r, i, lang, title, b.String())
 	}
 	return out
 }
