@@ -328,3 +328,62 @@ func TestOpenOtherMapping(t *testing.T) {
 		t.Errorf("got %v, want ErrMappingChanged", err)
 	}
 }
+
+func TestParts(t *testing.T) {
+	for _, c := range []struct{ n, cores, want int }{
+		{0, 2, 1}, {500, 2, 1}, {minPart, 2, 1}, {2*minPart - 1, 2, 1}, {2 * minPart, 2, 2},
+		{catchUpBatch, 2, 2}, {catchUpBatch, 8, catchUpBatch / minPart}, {catchUpBatch, 1, 1},
+	} {
+		if got := parts(c.n, c.cores); got != c.want {
+			t.Errorf("parts(%d, %d) = %d, want %d", c.n, c.cores, got, c.want)
+		}
+	}
+}
+
+// TestApplyInParts applies one batch large enough to go in as several
+// Bleve batches at once: every article is in at its latest version, the
+// copies marked as duplicates are out, and the checkpoint is the batch's
+// last version.
+func TestApplyInParts(t *testing.T) {
+	idx := openTemp(t)
+	idx.cores = 3
+	const ids = 3*minPart + 100
+	all := versions(ids+ids/2, ids) // half the articles twice
+	if n := parts(ids, idx.cores); n != 3 {
+		t.Fatalf("the test wants 3 parts, gets %d", n)
+	}
+	// Every tenth article's latest version is a copy of another.
+	dups := map[string]bool{}
+	for i := len(all) - 1; i >= 0; i-- {
+		a := &all[i]
+		if n := a.ID[1:]; n[len(n)-1] == '7' && !dups[a.ID] {
+			dups[a.ID] = true
+			a.DuplicateOf = "a0"
+		}
+	}
+	if err := idx.Apply(context.Background(), all); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := idx.Count(); err != nil || n != uint64(ids-len(dups)) {
+		t.Errorf("count %d (%v), want %d", n, err, ids-len(dups))
+	}
+	if seq, _ := idx.Checkpoint(); seq != int64(len(all)) {
+		t.Errorf("checkpoint %d, want %d", seq, len(all))
+	}
+	for _, c := range []struct {
+		q    string
+		want uint64
+	}{
+		{`"article a1" v2`, 1}, {`"article a1" v1`, 0}, // twice: the second version
+		{`"article a3000" v1`, 1},                       // once
+		{`"article a17"`, 0},                            // a copy
+	} {
+		res, err := idx.Search(context.Background(), news.Query{Q: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != c.want {
+			t.Errorf("%s: %d hits, want %d", c.q, res.Total, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,9 @@ type Index struct {
 	stopOnce         sync.Once
 	// minFree is the free space Apply needs (diskspace.go).
 	minFree minFreeBytes
+	// cores is how many batches a large Apply may run at once (see
+	// parts); 0 means GOMAXPROCS.
+	cores int
 }
 
 // Open opens the index at path, creating it when the directory does not
@@ -143,8 +147,14 @@ func (x *Index) Checkpoint() (int64, error) {
 }
 
 // Apply indexes articles, each under its ID (a newer version replaces the
-// older one), and records the highest Seq among them, all in one Bleve
-// batch: either all of it is in the index after a crash, or none is.
+// older one), and records the highest Seq among them as the checkpoint.
+// The checkpoint never covers a version that is not in the index: a
+// batch of ordinary size goes in as one Bleve batch with the checkpoint
+// (all of it or none of it after a crash); a large one (see parts) as
+// several batches applied at once, and the checkpoint after all of them,
+// so that a crash may leave some of them in without the checkpoint, and
+// the next Apply of the same log indexes them again, which changes
+// nothing.
 //
 // Versions at or below the checkpoint are skipped, so that replaying a
 // part of the log already indexed changes nothing. Within one call a later
@@ -177,8 +187,21 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 	if maxSeq == done {
 		return nil
 	}
-	batch := x.bleve.NewBatch()
+	cores := x.cores
+	if cores == 0 {
+		cores = runtime.GOMAXPROCS(0)
+	}
+	n := parts(len(latest), cores)
+	batches := make([]*bleve.Batch, n)
+	for i := range batches {
+		batches[i] = x.bleve.NewBatch()
+	}
+	// Each ID goes to one batch only, so that the order in which the
+	// batches land cannot matter.
+	i := 0
 	for id, a := range latest {
+		batch := batches[i%n]
+		i++
 		if a.DuplicateOf != "" {
 			// An edited copy of another article: the search shows the
 			// original, which lists the copy's URL.
@@ -189,14 +212,41 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 			return fmt.Errorf("index article %s (seq %d): %w", id, a.Seq, err)
 		}
 	}
-	batch.SetInternal([]byte(seqKey), []byte(strconv.FormatInt(maxSeq, 10)))
+	checkpoint := []byte(strconv.FormatInt(maxSeq, 10))
+	if n == 1 {
+		batches[0].SetInternal([]byte(seqKey), checkpoint)
+	}
 	if err := x.roomToWrite(); err != nil {
 		return err
 	}
-	if err := x.bleve.Batch(batch); err != nil {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i, b := range batches {
+		wg.Go(func() { errs[i] = x.bleve.Batch(b) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("index batch up to seq %d: %w", maxSeq, err)
 	}
+	if n > 1 {
+		if err := x.bleve.SetInternal([]byte(seqKey), checkpoint); err != nil {
+			return fmt.Errorf("index batch up to seq %d: checkpoint: %w", maxSeq, err)
+		}
+	}
 	return nil
+}
+
+// minPart is the fewest articles worth a batch of their own in a large
+// Apply. Bleve builds each batch's segment on the calling goroutine, one
+// core, while the others idle; a catch-up batch (Follow grows to
+// catchUpBatch) split into batches applied at once keeps every core
+// building. Smaller parts would only make more segments to merge.
+const minPart = 1024
+
+// parts is the number of Bleve batches for an Apply of n articles on
+// cores cores: one, unless each part keeps minPart articles.
+func parts(n, cores int) int {
+	return max(1, min(cores, n/minPart))
 }
 
 // Count returns the number of documents (articles, not versions) indexed.
