@@ -7,7 +7,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	// Registers cjk_width and cjk_bigram, which an index of mapping
+	// version 5 names: it must open far enough to be refused.
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
@@ -31,11 +33,20 @@ const (
 	// written (case and width folded only).
 	exactAnalyzer   = "riverside_exact"
 	keywordAnalyzer = "riverside_keyword"
-	bigramFilter    = "riverside_cjk_bigram"
+	// bigramFilter was cjk_bigram with output_unigram, up to mapping
+	// version 5 (now part of fold).
+	bigramFilter = "riverside_cjk_bigram"
 	// keepStemFilter and unigramTrimFilter are token filters of this
 	// package (see keepStem, unigramTrim).
 	keepStemFilter    = "riverside_keep_stem"
 	unigramTrimFilter = "riverside_unigram_trim"
+	// foldFilter and foldTrimFilter are fold without and with trim. Up to
+	// mapping version 5 the analyzers had cjk_width, possessive_en,
+	// to_lower, bigramFilter (and unigramTrimFilter) in their place; those
+	// names stay defined so that an index of that version opens far enough
+	// to be refused with ErrMappingChanged.
+	foldFilter     = "riverside_fold"
+	foldTrimFilter = "riverside_fold_trim"
 )
 
 // Bleve finds token filters by name in a process-wide registry, also when
@@ -46,6 +57,8 @@ func init() {
 	for name, f := range map[string]func() analysis.TokenFilter{
 		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string][]byte{}} },
 		unigramTrimFilter: func() analysis.TokenFilter { return unigramTrim{} },
+		foldFilter:        func() analysis.TokenFilter { return fold{} },
+		foldTrimFilter:    func() analysis.TokenFilter { return fold{trim: true} },
 	} {
 		err := registry.RegisterTokenFilter(name, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 			return f(), nil
@@ -151,11 +164,13 @@ func hasLatinLetter(b []byte) bool {
 }
 
 // addAnalyzers defines the analyzers on m, from Bleve's components and
-// keepStem.
+// fold and keepStem.
 //
 // The text analyzer serves Chinese and English in one field:
 //
 //   - unicode tokenizer: words for Latin script, runs of Han characters;
+//   - fold (with trim), which does in one pass what these filters of
+//     Bleve's and ours did up to mapping version 5:
 //   - cjk_width: full-width Latin and half-width katakana folded, so that
 //     "ＡＩ" matches "AI";
 //   - possessive_en, to_lower;
@@ -172,22 +187,17 @@ func hasLatinLetter(b []byte) bool {
 // positions stay as gaps: unquoted "state-of-the-art" still needs the two
 // words two positions apart) and stems; the exact analyzer does neither.
 func addAnalyzers(m *mapping.IndexMappingImpl) error {
-	if err := m.AddCustomTokenFilter(bigramFilter, map[string]any{
-		"type":           cjk.BigramName,
-		"output_unigram": true,
-	}); err != nil {
-		return err
-	}
-	base := []any{cjk.WidthName, en.PossessiveName, lowercase.Name, bigramFilter}
-	for name, extra := range map[string][]any{
-		textAnalyzer:  {unigramTrimFilter, keepStemFilter},
-		queryAnalyzer: {en.StopName, en.SnowballStemmerName},
-		exactAnalyzer: nil,
+	// fold does what cjk_width, possessive_en, to_lower, bigramFilter (and,
+	// for the text analyzer, unigramTrim) did one after the other.
+	for name, filters := range map[string][]any{
+		textAnalyzer:  {foldTrimFilter, keepStemFilter},
+		queryAnalyzer: {foldFilter, en.StopName, en.SnowballStemmerName},
+		exactAnalyzer: {foldFilter},
 	} {
 		if err := m.AddCustomAnalyzer(name, map[string]any{
 			"type":          custom.Name,
 			"tokenizer":     unicode.Name,
-			"token_filters": append(append([]any{}, base...), extra...),
+			"token_filters": filters,
 		}); err != nil {
 			return err
 		}

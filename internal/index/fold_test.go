@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,11 +12,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // The fold filter must give the token stream that the chain of Bleve's
@@ -256,4 +259,50 @@ func FuzzFoldFilter(f *testing.F) {
 			t.Fatal(d)
 		}
 	})
+}
+
+// TestOpenRefusesVersion5 opens an index made with mapping version 5,
+// whose analyzers name Bleve's filters and bigramFilter and unigramTrim
+// rather than fold: Open must get far enough to refuse it with
+// ErrMappingChanged (on which searchd rebuilds), not fail on a filter it
+// does not know.
+func TestOpenRefusesVersion5(t *testing.T) {
+	m := mapping.NewIndexMapping()
+	if err := m.AddCustomTokenFilter(bigramFilter, map[string]any{"type": "cjk_bigram", "output_unigram": true}); err != nil {
+		t.Fatal(err)
+	}
+	base := []any{"cjk_width", "possessive_en", "to_lower", bigramFilter}
+	for name, extra := range map[string][]any{
+		textAnalyzer:  {unigramTrimFilter, keepStemFilter},
+		queryAnalyzer: {"stop_en", "stemmer_en_snowball"},
+		exactAnalyzer: nil,
+	} {
+		if err := m.AddCustomAnalyzer(name, map[string]any{
+			"type": "custom", "tokenizer": "unicode", "token_filters": append(append([]any{}, base...), extra...),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.DefaultAnalyzer = textAnalyzer
+	path := filepath.Join(t.TempDir(), "index")
+	b, err := bleve.New(path, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetInternal([]byte(mappingKey), []byte("5")); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Index("a", map[string]any{"text": "滨江区 The city's parks"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := Open(path)
+	if err == nil {
+		idx.Close()
+	}
+	if !errors.Is(err, ErrMappingChanged) {
+		t.Errorf("Open: got %v, want ErrMappingChanged", err)
+	}
 }
