@@ -114,7 +114,7 @@ var foldEdges = []string{
 	"Hangzhou’s 滨江's", "滨江’s",
 	// Case, including the lower cases of other lengths and final sigma.
 	"ΣΟΦΟΣ", "ΟΔΟΣ's", "Σ", "ΣA", "aΣ", "σ", "İstanbul", "İİa", "KELVIN", "Kb", "ȺȾ", "aȺb", "ẞ", "ǅ", "Ⅻ", "Ⓐⓑ", "ДОМ",
-	"ÀÉÎÕÜ", "ǄA", "ᾈ", "ΐ",
+	"ÀÉÎÕÜ", "ǄA", "ᾈ", "ΐ", "ア_İa", "İ_アア", "ｱ_İ", "滨_İ", "アİ", "ア\u0301İ",
 	// Runs of Chinese broken by other words, spaces, punctuation.
 	"滨江AI物联网", "滨 江", "滨，江", "滨江。萧山", "a滨b江c", "滨江2024年", "2024年3月", "滨江 物联网", "滨", "滨 a", "a 滨",
 	"物联网小镇", "滨江\n萧山区", "滨江…萧山", "「滨江」", "滨江：AI、IoT与5G",
@@ -162,6 +162,28 @@ func TestFoldEveryCharacter(t *testing.T) {
 		}
 	}
 	flush()
+}
+
+// TestFoldShorterLowerCase puts each character whose lower case is
+// shorter in UTF-8 (to_lower then leaves stray bytes in the term) among
+// letters, ideographs and kana.
+func TestFoldShorterLowerCase(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if utf8.RuneLen(unicode.ToLower(r)) >= utf8.RuneLen(r) {
+			continue
+		}
+		n++
+		for _, f := range []string{"%c", "%cab", "a%cb", "滨%c滨", "ア%cア", "ア\u0301%cア", "ア_%c", "%c_アア", "%c's", "%c’s"} {
+			s := fmt.Sprintf(f, r)
+			if d := diffChains([]byte(s)); d != "" {
+				t.Errorf("%q: %s", s, d)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no character lower-cases to a shorter one")
+	}
 }
 
 // TestFoldKana puts each katakana (and the characters around them) before
