@@ -42,38 +42,57 @@ type char struct {
 }
 
 func (f fold) Filter(in analysis.TokenStream) analysis.TokenStream {
-	b := folder{trim: f.trim}
+	b := folder{trim: f.trim, in: in}
 	for _, t := range in {
 		b.left += len(t.Term)
 	}
 	// First pass: fold every word and count what the bigrams make of the
-	// ideographic ones; second pass: make those tokens, from one slab.
+	// ideographic ones; second pass: make those tokens.
 	for _, t := range in {
 		b.left -= len(t.Term)
 		t.Term = b.fold(t.Term)
 	}
-	b.bigram(in)
-	b.slab = make([]analysis.Token, b.made)
-	b.out = make(analysis.TokenStream, 0, b.n)
-	b.made = 0
-	b.bigram(in)
+	b.bigram()
+	b.spare = b.made - b.ideo
+	b.emitting = true
+	if b.inPlace {
+		b.out = in[:0]
+	} else {
+		b.out = make(analysis.TokenStream, 0, b.n)
+	}
+	b.bigram()
 	return b.out
 }
 
 // folder holds one call's state.
 type folder struct {
 	trim bool
+	in   analysis.TokenStream
 	// buf holds the words that folding changes and the bigrams whose
 	// characters do not lie side by side; allocated when first needed.
 	buf []byte
 	// left counts the bytes of the words not folded yet, to size buf.
 	left int
-	// n and made count the tokens out and the tokens made (unigrams and
-	// bigrams) of the first bigram pass; the second makes them into slab
-	// and out.
-	n, made int
-	slab    []analysis.Token
-	out     analysis.TokenStream
+
+	// The first bigram pass counts, the second (emitting) makes the
+	// tokens and appends them to out.
+	emitting bool
+	// n counts the tokens out, made the unigrams and bigrams among them,
+	// ideo the ideographic words in; spare is made-ideo of the first
+	// pass, the tokens that slab must at least provide.
+	n, made, ideo, spare int
+	// inPlace tells that out can be in's array: up to every word, no more
+	// tokens go out than came in, so none is overwritten before it is
+	// read. That is so for Chinese with trim: a character's single-
+	// character word, once read, makes way for one bigram or unigram.
+	inPlace bool
+	// next is the first ideographic word of in whose token may serve as a
+	// unigram or bigram: the words before it are either not ideographic,
+	// or taken, or their place in in's array now holds a token out (never
+	// an ideographic one). Tokens beyond those come from slab.
+	next int
+	slab []analysis.Token
+	out  analysis.TokenStream
 }
 
 // fold returns term folded as cjk_width, possessive_en and to_lower did
@@ -81,7 +100,8 @@ type folder struct {
 // full-width (a voicing mark joined to the kana before it where one
 // exists), invalid UTF-8 bytes to U+FFFD; a trailing "'s" (or "’s") cut
 // off; lower case. It returns term itself, or a prefix of it, when no
-// byte changes.
+// byte changes. The slice returned keeps the capacity of term (or buf):
+// pair looks past its end for the next character.
 func (b *folder) fold(term []byte) []byte {
 	width, upper := false, false
 	for i := 0; i < len(term); {
@@ -113,7 +133,7 @@ func (b *folder) fold(term []byte) []byte {
 		}
 		w = toLower(w)
 	}
-	return w[:len(w):len(w)]
+	return w
 }
 
 // grow makes room in buf for n more bytes; the first call sizes it for
@@ -250,26 +270,34 @@ func toLower(s []byte) []byte {
 // characters that follow each other in the text, become bigrams of each
 // two neighbours and unigrams of each one, the unigram of a run's last
 // character one position after its last bigram. A run of n characters
-// thus takes n positions. Bigrams and unigrams are made only when slab is
-// there, otherwise counted.
-func (b *folder) bigram(in analysis.TokenStream) {
-	b.n = 0
+// thus takes n positions.
+func (b *folder) bigram() {
+	b.n, b.made, b.ideo, b.next = 0, 0, 0, 0
+	b.inPlace = true
 	pos := 1
 	var last char
 	have := false
-	for _, t := range in {
+	for j, t := range b.in {
 		if t.Type != analysis.Ideographic {
 			if have {
-				b.unigram(last, pos)
+				b.unigram(j, last, pos)
 				pos++
 				have = false
 			}
 			t.Position = pos
-			b.emit(t)
+			t.Term = t.Term[:len(t.Term):len(t.Term)]
+			b.n++
+			if b.emitting {
+				b.out = append(b.out, t)
+			}
 			pos++
+			b.inPlace = b.inPlace && b.n <= j+1
 			continue
 		}
-		term := t.Term
+		b.ideo++
+		// From here on t is free to be made a unigram or bigram (see
+		// token).
+		term, tstart := t.Term, t.Start
 		// cjk_bigram steps through the word by the length of each
 		// character's encoding, which is the length it was decoded from
 		// unless the byte was invalid (to_lower can leave such bytes).
@@ -278,56 +306,67 @@ func (b *folder) bigram(in analysis.TokenStream) {
 			r, n := utf8.DecodeRune(term[i:])
 			i += n
 			rlen := utf8.RuneLen(r)
-			c := char{term: term[sofar:min(sofar+rlen, len(term))], start: t.Start + sofar, end: t.Start + sofar + rlen}
+			c := char{term: term[sofar:min(sofar+rlen, len(term))], start: tstart + sofar, end: tstart + sofar + rlen}
 			sofar += rlen
 			if have && c.start != last.end {
-				b.unigram(last, pos)
+				b.unigram(j, last, pos)
 				pos++
 				have = false
 			}
 			if have {
 				if !b.trim {
-					b.unigram(last, pos)
+					b.unigram(j, last, pos)
 				}
-				b.pair(last, c, pos)
+				b.pair(j, last, c, pos)
 				pos++
 			}
 			last, have = c, true
 		}
+		b.inPlace = b.inPlace && b.n <= j+1
 	}
 	if have {
-		b.unigram(last, pos)
+		b.unigram(len(b.in)-1, last, pos)
 	}
+	b.inPlace = b.inPlace && b.n <= len(b.in)
 }
 
-// emit appends t to out, or counts it.
-func (b *folder) emit(t *analysis.Token) {
+// token returns the token for the next unigram or bigram, made while
+// reading in[j], and appends it to out; nil when counting. It takes the
+// token of an ideographic word of in up to j, whose term and offsets are
+// read by then, else one from slab.
+func (b *folder) token(j int) *analysis.Token {
 	b.n++
-	if b.slab != nil {
-		b.out = append(b.out, t)
-	}
-}
-
-// make returns a new token from slab, nil when counting.
-func (b *folder) make() *analysis.Token {
 	b.made++
-	if b.slab == nil {
-		b.n++
+	if !b.emitting {
 		return nil
 	}
-	t := &b.slab[b.made-1]
+	var t *analysis.Token
+	for ; b.next <= j; b.next++ {
+		if b.in[b.next].Type == analysis.Ideographic {
+			t = b.in[b.next]
+			b.next++
+			break
+		}
+	}
+	if t == nil {
+		if len(b.slab) == cap(b.slab) {
+			b.slab = make([]analysis.Token, 0, max(16, b.spare))
+		}
+		b.slab = b.slab[:len(b.slab)+1]
+		t = &b.slab[len(b.slab)-1]
+	}
 	b.out = append(b.out, t)
 	return t
 }
 
-func (b *folder) unigram(c char, pos int) {
-	if t := b.make(); t != nil {
+func (b *folder) unigram(j int, c char, pos int) {
+	if t := b.token(j); t != nil {
 		*t = analysis.Token{Term: c.term[:len(c.term):len(c.term)], Start: c.start, End: c.end, Position: pos, Type: analysis.Single}
 	}
 }
 
-func (b *folder) pair(c, d char, pos int) {
-	t := b.make()
+func (b *folder) pair(j int, c, d char, pos int) {
+	t := b.token(j)
 	if t == nil {
 		return
 	}

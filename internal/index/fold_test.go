@@ -69,6 +69,13 @@ func diffChains(text []byte) string {
 }
 
 func diffTokens(want, got analysis.TokenStream) string {
+	seen := make(map[*analysis.Token]bool, len(got))
+	for i, t := range got {
+		if seen[t] {
+			return fmt.Sprintf("token %d: %s is out twice", i, tokenAt(got, i))
+		}
+		seen[t] = true
+	}
 	for i := range max(len(want), len(got)) {
 		if i >= len(want) || i >= len(got) || !sameToken(want[i], got[i]) {
 			return fmt.Sprintf("token %d: got %s, want %s\n got %s\nwant %s", i, tokenAt(got, i), tokenAt(want, i), showTokens(got), showTokens(want))
