@@ -13,7 +13,9 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	// Registers the unicode tokenizer, which an index of mapping version
+	// 5 names.
+	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
@@ -47,12 +49,15 @@ const (
 	// to be refused with ErrMappingChanged.
 	foldFilter     = "riverside_fold"
 	foldTrimFilter = "riverside_fold_trim"
+	// wordsTokenizer is words, in place of Bleve's unicode tokenizer (the
+	// same tokens) since mapping version 6.
+	wordsTokenizer = "riverside_words"
 )
 
-// Bleve finds token filters by name in a process-wide registry, also when
-// it reopens an index whose mapping names them, so a filter of our own can
-// only be registered at init. It is the package's one init: the filter is
-// stateless and the name is ours.
+// Bleve finds token filters and tokenizers by name in a process-wide
+// registry, also when it reopens an index whose mapping names them, so a
+// filter of our own can only be registered at init. It is the package's
+// one init: the names are ours.
 func init() {
 	for name, f := range map[string]func() analysis.TokenFilter{
 		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string][]byte{}} },
@@ -66,6 +71,12 @@ func init() {
 		if err != nil {
 			panic(fmt.Sprintf("index: register %s: %v", name, err))
 		}
+	}
+	err := registry.RegisterTokenizer(wordsTokenizer, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return words{}, nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("index: register %s: %v", wordsTokenizer, err))
 	}
 }
 
@@ -168,7 +179,8 @@ func hasLatinLetter(b []byte) bool {
 //
 // The text analyzer serves Chinese and English in one field:
 //
-//   - unicode tokenizer: words for Latin script, runs of Han characters;
+//   - words, Bleve's unicode tokenizer allocating less: words for Latin
+//     script, runs of Han characters;
 //   - fold (with trim), which does in one pass what these filters of
 //     Bleve's and ours did up to mapping version 5:
 //   - cjk_width: full-width Latin and half-width katakana folded, so that
@@ -196,7 +208,7 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	} {
 		if err := m.AddCustomAnalyzer(name, map[string]any{
 			"type":          custom.Name,
-			"tokenizer":     unicode.Name,
+			"tokenizer":     wordsTokenizer,
 			"token_filters": filters,
 		}); err != nil {
 			return err
