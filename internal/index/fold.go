@@ -9,22 +9,27 @@ import (
 )
 
 // fold is the token filter that the text, query and exact analyzers apply
-// to the unicode tokenizer's words. In one pass over the tokens it does
+// to the words tokenizer's words. In one pass over the tokens it does
 // what Bleve's cjk_width, possessive_en, to_lower and cjk_bigram (with
 // output_unigram) did one after the other up to mapping version 5, and,
 // with trim, what unigramTrim did after them: the token stream is the
-// same, term for term, position for position (fold_test.go compares the
-// two on every text of the repository, and FuzzFoldFilter on any text).
+// same, term for term, position for position, offsets and types too
+// (fold_test.go compares the two on every text of the repository, every
+// character, and FuzzFoldFilter on any text).
 //
-// The chain cost a quarter of indexing's CPU, mostly in allocations: a new
-// term per word (cjk_width re-encodes every word), and a new token and
-// term per Chinese unigram and bigram. fold allocates per call one slab of
-// tokens, one slice of them and, when some word changes, one byte buffer.
-// A word that folding leaves as it is keeps the tokenizer's bytes (a slice
-// of the analysed text), and so does a bigram of two such characters,
-// which lie side by side in the text. Nothing after fold writes into a
-// term, so sharing the text's bytes is safe; every term is capped at its
-// length so that an append cannot reach the bytes after it.
+// Analysis took a quarter of indexing's CPU, much of it in that chain's
+// allocations: a new term per word (cjk_width re-encodes every word), a
+// new token and term per Chinese unigram and bigram. fold allocates per
+// call at most one slice for the stream (none when no more tokens go out
+// than came in, as for Chinese with trim), one slab for the unigrams and
+// bigrams that the ideographic words' own tokens cannot hold, and one
+// byte buffer when some word changes. A word that folding leaves as it is
+// keeps the tokenizer's bytes (a slice of the analysed text), and so does
+// a bigram of two such characters, which lie side by side in the text.
+// That is safe because no filter after fold writes into a term (keepStem,
+// stop_en and the stemmer make new ones; to_lower, which lower-cases in
+// place, must not follow fold); every term is capped at its length so
+// that an append cannot reach the bytes after it.
 type fold struct {
 	// trim drops the unigrams that share their position with a bigram
 	// (see unigramTrim): the text analyzer trims, the query and exact
