@@ -8,16 +8,17 @@ import (
 // words is the tokenizer of the text, query and exact analyzers: the
 // words of Unicode's word boundaries (UAX #29), as Bleve's unicode
 // tokenizer cuts them, with the same segmenter, so the same tokens
-// (fold_test.go compares the two). It differs in how it allocates: the
-// tokens come from one slab sized from the text (about one word per four
-// bytes, in English as in Chinese) and go out in one slice, where Bleve's
-// grows several slices and copies them into one at the end.
+// (fold_test.go compares the two). It differs in how it allocates: one
+// slice of tokens out, sized for the densest text (Chinese, a word per
+// character of three bytes), and the tokens from a slab sized for English
+// (a word per six bytes or so), then from slabs sized for the rest of the
+// text at the rate of words so far; Bleve's grows several slices and
+// copies them into one at the end.
 type words struct{}
 
 func (words) Tokenize(input []byte) analysis.TokenStream {
-	est := len(input)/4 + 1
-	slab := make([]analysis.Token, est)
-	out := make(analysis.TokenStream, 0, est)
+	slab := make([]analysis.Token, len(input)/6+1)
+	out := make(analysis.TokenStream, 0, len(input)/3+1)
 	seg := segment.NewWordSegmenterDirect(input)
 	start, pos := 0, 1
 	for seg.Segment() {
@@ -25,7 +26,7 @@ func (words) Tokenize(input []byte) analysis.TokenStream {
 		end := start + len(b)
 		if typ := seg.Type(); typ != segment.None {
 			if len(slab) == 0 {
-				slab = make([]analysis.Token, max(16, (len(input)-end)/4))
+				slab = make([]analysis.Token, (len(input)-start)*len(out)/max(start, 1)+16)
 			}
 			t := &slab[0]
 			slab = slab[1:]
