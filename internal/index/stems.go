@@ -58,11 +58,12 @@ func stemWord(word string) string {
 	return env.Current()
 }
 
-// isStemmed reports whether the token is an English word that the table
-// lists (and that unquoted words find through it): a word with a Latin
-// letter.
+// isStemmed reports whether the token is a word that the table lists (and
+// that unquoted words find through it): one with a Latin letter, whatever
+// its type ("3rd" is numeric), as the table read from a dictionary, which
+// knows no types, has it.
 func isStemmed(t *analysis.Token) bool {
-	return t.Type == analysis.AlphaNumeric && hasLatinLetter(t.Term)
+	return hasLatinLetter(t.Term)
 }
 
 // add records words not seen yet.
