@@ -42,3 +42,6 @@ func (x *Index) StemGroups(q news.Query) int {
 	})
 	return n
 }
+
+// StemWords is the number of words in the index's stem table.
+func (x *Index) StemWords() int { return x.stems.size() }
