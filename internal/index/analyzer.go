@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -85,8 +84,15 @@ type keepStem struct{}
 
 func (keepStem) Filter(in analysis.TokenStream) analysis.TokenStream { return in }
 
+// hasLatinLetter reports whether b holds a letter a–z. A byte loop is
+// exact on UTF-8: no byte of a multi-byte character is below 0x80.
 func hasLatinLetter(b []byte) bool {
-	return bytes.ContainsFunc(b, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	for _, c := range b {
+		if c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // addAnalyzers defines the analyzers on m, from Bleve's components and
