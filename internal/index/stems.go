@@ -381,7 +381,9 @@ type leanStem struct {
 	// docs is the largest document count of the words, count their sum.
 	docs, sum        uint64
 	idf, queryWeight float64
-	cur              uint64
+	// live are the words with postings in the open segment.
+	live []*leanTerm
+	cur  uint64
 }
 
 func leanStemOf(q *stemQuery) *leanStem {
@@ -413,9 +415,13 @@ func (s *leanStem) weight() float64 {
 func (s *leanStem) setNorm(qn float64) { s.queryWeight = s.boost * s.idf * qn }
 
 func (s *leanStem) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
+	s.live = s.live[:0]
 	for _, w := range s.words {
 		if err := w.open(seg, base, end); err != nil {
 			return err
+		}
+		if w.it != nil {
+			s.live = append(s.live, w)
 		}
 	}
 	s.cur = 0
@@ -424,10 +430,13 @@ func (s *leanStem) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 
 func (s *leanStem) advance(doc uint64) (uint64, error) {
 	low := uint64(leanDone)
-	for _, w := range s.words {
-		n, err := w.advance(doc)
-		if err != nil {
-			return 0, err
+	for _, w := range s.live {
+		n := w.cur
+		if !w.started || n < doc {
+			var err error
+			if n, err = w.advance(doc); err != nil {
+				return 0, err
+			}
 		}
 		low = min(low, n)
 	}
@@ -438,7 +447,7 @@ func (s *leanStem) advance(doc uint64) (uint64, error) {
 func (s *leanStem) score() float64 {
 	var freq uint64
 	var norm float64
-	for _, w := range s.words {
+	for _, w := range s.live {
 		if w.cur == s.cur {
 			freq += w.freq
 			norm = w.norm
