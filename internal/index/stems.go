@@ -125,40 +125,47 @@ func (s *stemTable) size() int {
 	return len(s.stemOf)
 }
 
-// latinEnd bounds the part of a text field's sorted dictionary that can
-// hold words with Latin letters: terms starting with a character of one
-// or two UTF-8 bytes (ASCII, accented Latin, up to U+07FF). Chinese
-// terms, most of the dictionary, start at 0xE4 and are not read.
-var latinEnd = []byte{0xDF, 0xBF, 0xBF, 0xBF}
+// wordRanges are the parts of a text field's sorted dictionary that can
+// hold words with Latin letters: all but the terms that start with a
+// character of CJK Unified Ideographs (U+4E00–U+9FFF, UTF-8 lead bytes
+// 0xE4 0xB8 to 0xE9), most of the dictionary, which are Chinese bigrams
+// and characters (the tokenizer never joins such a character and Latin
+// letters in one word). Each is [start, end], inclusive; nil is open.
+var wordRanges = [][2][]byte{
+	{nil, {0xE4, 0xB8, 0x7F}},
+	{{0xEA}, nil},
+}
 
 // load adds the words of the text fields' dictionaries in r (the index
 // as opened).
 func (s *stemTable) load(r index.IndexReader) error {
 	var batch [][]byte
 	for _, f := range textFields {
-		d, err := r.FieldDictRange(f, nil, latinEnd)
-		if err != nil {
-			return fmt.Errorf("dictionary of %s: %w", f, err)
-		}
-		for {
-			e, err := d.Next()
+		for _, rg := range wordRanges {
+			d, err := r.FieldDictRange(f, rg[0], rg[1])
 			if err != nil {
-				d.Close()
 				return fmt.Errorf("dictionary of %s: %w", f, err)
 			}
-			if e == nil {
-				break
+			for {
+				e, err := d.Next()
+				if err != nil {
+					d.Close()
+					return fmt.Errorf("dictionary of %s: %w", f, err)
+				}
+				if e == nil {
+					break
+				}
+				if hasLatinLetter([]byte(e.Term)) {
+					batch = append(batch, []byte(e.Term))
+				}
+				if len(batch) == 4096 {
+					s.add(batch)
+					batch = batch[:0]
+				}
 			}
-			if hasLatinLetter([]byte(e.Term)) {
-				batch = append(batch, []byte(e.Term))
+			if err := d.Close(); err != nil {
+				return fmt.Errorf("dictionary of %s: %w", f, err)
 			}
-			if len(batch) == 4096 {
-				s.add(batch)
-				batch = batch[:0]
-			}
-		}
-		if err := d.Close(); err != nil {
-			return fmt.Errorf("dictionary of %s: %w", f, err)
 		}
 	}
 	s.add(batch)

@@ -103,7 +103,7 @@ func TestStemTableReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	arts := append(stemArticles(), news.Article{ID: "f", Seq: 6, Lang: "en", Title: "Über café naïve",
-		Text: "Économie d'Binjiang, 滨江 parks ＰＡＲＫＳ 3rd", Author: "Parker Reporting", Publisher: "Editions Publishing"})
+		Text: "Économie d'Binjiang, 滨江 parks ＰＡＲＫＳ 3rd ℓitres 한국ab", Author: "Parker Reporting", Publisher: "Editions Publishing"})
 	if err := x.Apply(context.Background(), arts); err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestStemTableReopen(t *testing.T) {
 	if len(built) == 0 {
 		t.Fatal("indexing recorded no words")
 	}
-	for _, w := range []string{"investments", "über", "économie", "parks", "parker", "publishing", "3rd"} {
+	for _, w := range []string{"investments", "über", "économie", "parks", "parker", "publishing", "3rd", "ℓitres"} {
 		if _, ok := built[w]; !ok {
 			t.Errorf("indexing did not record %q", w)
 		}
