@@ -18,10 +18,10 @@ import (
 )
 
 // The lean evaluator walks the hits of the common queries (words, the
-// words of a stem (stemQuery), both text fields, phrases, AND, OR, NOT and keyword filters:
-// trees of term, phrase, disjunction, conjunction and boolean queries)
-// straight over the postings of each scorch segment, and scores each hit
-// with the formula Bleve's searchers use (tf-idf, query norm,
+// words of a stem, both text fields, phrases, AND, OR, NOT and keyword
+// filters: trees of term, stem, phrase, disjunction, conjunction and
+// boolean queries) straight over the postings of each scorch segment,
+// and scores each hit with Bleve's searchers' formula (tf-idf, query norm,
 // coordination), in the same order of floating-point operations, so that
 // totals, scores and the page are those of Bleve's searchers. Bleve's
 // searcher stack costs far more per hit: a DocumentMatch and an internal

@@ -21,7 +21,7 @@ import (
 // Stems are found at query time. The index holds every word as written;
 // an unquoted word is looked up as all the words of the index that share
 // its English (Snowball) stem, which the stem table lists. Indexing a
-// stem beside every word cost a quarter more English tokens (432 against
+// stem beside every word cost a third more English tokens (432 against
 // 321 per article of the load corpus) for what a table of the dictionary's
 // few distinct words gives at query time.
 
