@@ -1,25 +1,21 @@
 package index
 
 import (
-	"bytes"
 	"fmt"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	// Registers cjk_width and cjk_bigram, which an index of mapping
-	// version 5 names: it must open far enough to be refused.
+	// versions 5 and 6 name: they must open far enough to be refused.
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
-	// Registers the unicode tokenizer, which an index of mapping version
-	// 5 names.
+	// Registers the unicode tokenizer, which an index of mapping versions
+	// 5 and 6 names.
 	_ "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/snowballstem"
-	"github.com/blevesearch/snowballstem/english"
 )
 
 // Names of the analysis components registered in the index mapping. They
@@ -36,34 +32,37 @@ const (
 	exactAnalyzer   = "riverside_exact"
 	keywordAnalyzer = "riverside_keyword"
 	// bigramFilter was cjk_bigram with output_unigram, up to mapping
-	// version 5 (now part of fold).
+	// version 6 (now part of fold).
 	bigramFilter = "riverside_cjk_bigram"
-	// keepStemFilter and unigramTrimFilter are token filters of this
-	// package (see keepStem, unigramTrim).
+	// keepStemFilter, unigramTrimFilter and stemTableFilter are token
+	// filters of this package (see keepStem, unigramTrim, stemRecorder).
 	keepStemFilter    = "riverside_keep_stem"
 	unigramTrimFilter = "riverside_unigram_trim"
+	stemTableFilter   = "riverside_stem_table"
 	// foldFilter and foldTrimFilter are fold without and with trim. Up to
-	// mapping version 5 the analyzers had cjk_width, possessive_en,
+	// mapping version 6 the analyzers had cjk_width, possessive_en,
 	// to_lower, bigramFilter (and unigramTrimFilter) in their place; those
-	// names stay defined so that an index of that version opens far enough
-	// to be refused with ErrMappingChanged.
+	// names stay defined so that an index of such a version opens far
+	// enough to be refused with ErrMappingChanged.
 	foldFilter     = "riverside_fold"
 	foldTrimFilter = "riverside_fold_trim"
 	// wordsTokenizer is words, in place of Bleve's unicode tokenizer (the
-	// same tokens) since mapping version 6.
+	// same tokens) since mapping version 7.
 	wordsTokenizer = "riverside_words"
 )
 
 // Bleve finds token filters and tokenizers by name in a process-wide
 // registry, also when it reopens an index whose mapping names them, so a
 // filter of our own can only be registered at init. It is the package's
-// one init: the names are ours.
+// one init: the names are ours, and each filter keeps no state beyond the
+// instance Bleve makes for one index mapping.
 func init() {
 	for name, f := range map[string]func() analysis.TokenFilter{
-		keepStemFilter:    func() analysis.TokenFilter { return &keepStem{stems: map[string][]byte{}} },
+		keepStemFilter:    func() analysis.TokenFilter { return keepStem{} },
 		unigramTrimFilter: func() analysis.TokenFilter { return unigramTrim{} },
 		foldFilter:        func() analysis.TokenFilter { return fold{} },
 		foldTrimFilter:    func() analysis.TokenFilter { return fold{trim: true} },
+		stemTableFilter:   func() analysis.TokenFilter { return &stemRecorder{table: newStemTable()} },
 	} {
 		err := registry.RegisterTokenFilter(name, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 			return f(), nil
@@ -100,89 +99,35 @@ func (unigramTrim) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return out
 }
 
-// stemMark starts the stems that keepStem adds. No word of the text can
-// start with it (the tokenizer splits at "~"), so a quoted "investor"
-// does not find the stem of "investors", nor a prefix "innov*" a stem.
-const stemMark = "~"
+// keepStem is the name under which mapping version 5 added each English
+// word's stem to the index beside the word. Stems are now found at query
+// time (see stemTable), but a v5 index names the filter in its stored
+// mapping: Bleve must still find it to open that index, which init then
+// refuses with ErrMappingChanged. It passes tokens through.
+type keepStem struct{}
 
-// keepStem keeps every token as it is and adds, at the same position and
-// offsets, its English (Snowball) stem, marked with stemMark, when that
-// differs. The index thus holds "innovations" and "~innov" at one
-// position: an unquoted word is looked up by its stem (all inflections,
-// see phraseTerms), a quoted phrase or a prefix by the words as written
-// ("innovat*" finds "innovation", which a stemmed index, holding only
-// "innov", cannot).
-//
-// Stemming is a good part of the cost of indexing English, and a corpus
-// uses few distinct words, so stems are remembered (per index, up to
-// maxStems words).
-type keepStem struct {
-	mu sync.RWMutex
-	// stems maps a word to its marked stem, nil when it is its own. The
-	// tokens of every article share these bytes: nothing after this
-	// filter changes a term in place.
-	stems map[string][]byte
-}
+func (keepStem) Filter(in analysis.TokenStream) analysis.TokenStream { return in }
 
-const maxStems = 200_000
-
-func (k *keepStem) Filter(in analysis.TokenStream) analysis.TokenStream {
-	out := make(analysis.TokenStream, 0, len(in)+len(in)/2)
-	// The added tokens come from one slab, not one allocation each: an
-	// English article has a few hundred of them.
-	var slab []analysis.Token
-	for _, t := range in {
-		out = append(out, t)
-		if t.Type != analysis.AlphaNumeric || !hasLatinLetter(t.Term) {
-			continue
-		}
-		if s := k.stem(t.Term); s != nil {
-			if len(slab) == cap(slab) {
-				slab = make([]analysis.Token, 0, max(16, len(in)/2))
-			}
-			slab = append(slab, *t)
-			stem := &slab[len(slab)-1]
-			stem.Term = s
-			out = append(out, stem)
-		}
-	}
-	return out
-}
-
-// stem returns the marked stem of word, nil when the stem is the word.
-func (k *keepStem) stem(word []byte) []byte {
-	k.mu.RLock()
-	s, ok := k.stems[string(word)]
-	k.mu.RUnlock()
-	if ok {
-		return s
-	}
-	env := snowballstem.NewEnv(string(word))
-	english.Stem(env)
-	if c := env.Current(); c != string(word) && c != "" {
-		s = []byte(stemMark + c)
-	}
-	k.mu.Lock()
-	if len(k.stems) < maxStems {
-		k.stems[string(word)] = s
-	}
-	k.mu.Unlock()
-	return s
-}
-
+// hasLatinLetter reports whether b holds a letter a–z. A byte loop is
+// exact on UTF-8: no byte of a multi-byte character is below 0x80.
 func hasLatinLetter(b []byte) bool {
-	return bytes.ContainsFunc(b, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	for _, c := range b {
+		if c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // addAnalyzers defines the analyzers on m, from Bleve's components and
-// fold and keepStem.
+// this package's filters and tokenizer.
 //
 // The text analyzer serves Chinese and English in one field:
 //
 //   - words, Bleve's unicode tokenizer allocating less: words for Latin
 //     script, runs of Han characters;
 //   - fold (with trim), which does in one pass what these filters of
-//     Bleve's and ours did up to mapping version 5:
+//     Bleve's and ours did up to mapping version 6:
 //   - cjk_width: full-width Latin and half-width katakana folded, so that
 //     "ＡＩ" matches "AI";
 //   - possessive_en, to_lower;
@@ -192,8 +137,11 @@ func hasLatinLetter(b []byte) bool {
 //   - unigramTrim: of the single characters, only the last of each run
 //     (with the bigrams' first characters, what one-character queries
 //     need: see unigramTrim);
-//   - keepStem: the word and its stem. Stop words stay in the index, so
-//     that a quoted phrase matches exactly ("to be or not to be").
+//   - stemRecorder: tokens unchanged; new English words go into the
+//     index's stem table, by which unquoted words find their inflections
+//     at query time. Every word is indexed as written only, stop words
+//     included, so that a quoted phrase matches exactly ("to be or not to
+//     be") and a prefix matches the words ("innovat*").
 //
 // The query analyzer drops stop words (after the bigrams, so that their
 // positions stay as gaps: unquoted "state-of-the-art" still needs the two
@@ -202,7 +150,7 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 	// fold does what cjk_width, possessive_en, to_lower, bigramFilter (and,
 	// for the text analyzer, unigramTrim) did one after the other.
 	for name, filters := range map[string][]any{
-		textAnalyzer:  {foldTrimFilter, keepStemFilter},
+		textAnalyzer:  {foldTrimFilter, stemTableFilter},
 		queryAnalyzer: {foldFilter, en.StopName, en.SnowballStemmerName},
 		exactAnalyzer: {foldFilter},
 	} {

@@ -121,11 +121,12 @@ func (x *Index) weightedTerm(n termNode, w float64) (query.Query, error) {
 	//
 	// A quoted phrase is looked up word for word as written, stop words
 	// included; unquoted words by their stems, stop words skipped.
-	var phrase [][]string
+	var phrase, stems [][]string
 	if n.phrase {
 		phrase = phraseTerms(x.exact, n.text)
 	} else {
-		phrase = stemmed(phraseTerms(x.query, n.text))
+		stems = phraseTerms(x.query, n.text)
+		phrase = x.stemmed(stems)
 	}
 	if len(phrase) == 0 {
 		return nil, nil
@@ -141,14 +142,11 @@ func (x *Index) weightedTerm(n termNode, w float64) (query.Query, error) {
 		case len(phrase) == 1 && len(phrase[0]) == 1:
 			q = fieldQuery(query.NewTermQuery(phrase[0][0]), f, boosts[i])
 		case len(phrase) == 1:
-			// One position, several terms (a word and its stem): a
-			// disjunction, which needs no positions.
-			var alts []query.Query
-			for _, t := range phrase[0] {
-				alts = append(alts, fieldQuery(query.NewTermQuery(t), f, boosts[i]))
-			}
-			q = query.NewDisjunctionQuery(alts)
+			// One word, the words of its stem: one term to score.
+			q = fieldQuery(newStemQuery(stems[0][0], phrase[0]), f, boosts[i])
 		default:
+			// Several positions: each position's words are alternatives
+			// of a multi-phrase (scored as a disjunction of them).
 			q = fieldQuery(query.NewMultiPhraseQuery(phrase, f), f, boosts[i])
 		}
 		qs = append(qs, q)
@@ -208,27 +206,26 @@ func phraseTerms(a analysis.Analyzer, s string) [][]string {
 }
 
 // stemmed turns the stems of the query analyzer into the terms that find
-// them in the index: a word that is its own stem ("park") as itself and as
-// the marked stem of its inflections ("~park", from "parks"); any other
-// stem ("innov") as marked. Chinese terms are left alone.
-func stemmed(phrase [][]string) [][]string {
+// them in the index: the words of the index with that stem, from the stem
+// table, and the stem itself (which may be a word of its own that stems
+// further). Chinese terms are left alone. phrase is not changed.
+func (x *Index) stemmed(phrase [][]string) [][]string {
+	out := make([][]string, len(phrase))
 	for i, terms := range phrase {
-		var out []string
 		for _, t := range terms {
 			if hasLatinLetter([]byte(t)) {
-				out = append(out, t, stemMark+t)
+				out[i] = append(out[i], x.stems.wordsOf(t)...)
 			} else {
-				out = append(out, t)
+				out[i] = append(out[i], t)
 			}
 		}
-		phrase[i] = out
 	}
-	return phrase
+	return out
 }
 
 // prefixQuery matches words starting with p. The index keeps every word
-// as written beside its stem (see keepStem), so "innovat*" finds
-// "innovation" although its stem is "innov".
+// as written (stems are found at query time, see stemTable), so
+// "innovat*" finds "innovation" although its stem is "innov".
 func prefixQuery(p string, fields []string, boosts []float64) query.Query {
 	lower := strings.ToLower(p)
 	var qs []query.Query

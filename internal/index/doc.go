@@ -13,9 +13,10 @@
 //
 // Chinese text is indexed as overlapping bigrams (and the last character
 // of each run), so any substring of a text finds it; English words are
-// indexed as written, stop words included, each beside its stem, so that
-// unquoted words find all inflections while quoted phrases and prefixes
-// match the words as written. The query language (see Parse) is what
+// indexed as written, stop words included, so that quoted phrases and
+// prefixes match the words as written; an unquoted word finds all its
+// inflections through a table of the index's words by stem (see
+// stemTable), scored as one term. The query language (see Parse) is what
 // analysts know from search boxes; place names are expanded with the
 // gazetteer (see planner).
 //

@@ -26,3 +26,22 @@ func (x *Index) LeanRuns(q news.Query) bool {
 
 // CatchUpBatch is the largest batch Follow grows to while behind.
 const CatchUpBatch = catchUpBatch
+
+// StemGroups counts the stems of several words that q's plan looks up as
+// one term (stemQuery).
+func (x *Index) StemGroups(q news.Query) int {
+	p, err := x.plan(q)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	walkLean(leanCompile(p.query), func(l leanNode) {
+		if s, ok := l.(*leanStem); ok && len(s.words) > 1 {
+			n++
+		}
+	})
+	return n
+}
+
+// StemWords is the number of words in the index's stem table.
+func (x *Index) StemWords() int { return x.stems.size() }

@@ -11,7 +11,7 @@ import (
 // fold is the token filter that the text, query and exact analyzers apply
 // to the words tokenizer's words. In one pass over the tokens it does
 // what Bleve's cjk_width, possessive_en, to_lower and cjk_bigram (with
-// output_unigram) did one after the other up to mapping version 5, and,
+// output_unigram) did one after the other up to mapping version 6, and,
 // with trim, what unigramTrim did after them: the token stream is the
 // same, term for term, position for position, offsets and types too
 // (fold_test.go compares the two on every text of the repository, every

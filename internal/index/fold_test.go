@@ -24,12 +24,12 @@ import (
 
 // The words tokenizer and the fold filter must give the token stream that
 // Bleve's unicode tokenizer and the chain of filters they replace gave
-// (mapping version 5): the tests below run both
+// (mapping versions 5 and 6): the tests below run both
 // on every text of the repository, the load corpora (fold_load_test.go),
 // hand-written edge cases, every character, and FuzzFoldFilter on
 // anything.
 
-// oldChain is the analysis of mapping version 5 up to (with trim,
+// oldChain is the analysis of mapping versions 5 and 6 up to (with trim,
 // including) unigramTrim, built from Bleve's filters.
 func oldChain(trim bool) *analysis.DefaultAnalyzer {
 	filters := []analysis.TokenFilter{cjk.NewCJKWidthFilter(), en.NewPossessiveFilter(), lowercase.NewLowerCaseFilter(), cjk.NewCJKBigramFilter(true)}
@@ -305,49 +305,54 @@ func FuzzFoldFilter(f *testing.F) {
 	})
 }
 
-// TestOpenRefusesVersion5 opens an index made with mapping version 5,
-// whose analyzers name Bleve's filters and bigramFilter and unigramTrim
-// rather than fold: Open must get far enough to refuse it with
-// ErrMappingChanged (on which searchd rebuilds), not fail on a filter it
-// does not know.
-func TestOpenRefusesVersion5(t *testing.T) {
-	m := mapping.NewIndexMapping()
-	if err := m.AddCustomTokenFilter(bigramFilter, map[string]any{"type": "cjk_bigram", "output_unigram": true}); err != nil {
-		t.Fatal(err)
-	}
-	base := []any{"cjk_width", "possessive_en", "to_lower", bigramFilter}
-	for name, extra := range map[string][]any{
-		textAnalyzer:  {unigramTrimFilter, keepStemFilter},
-		queryAnalyzer: {"stop_en", "stemmer_en_snowball"},
-		exactAnalyzer: nil,
-	} {
-		if err := m.AddCustomAnalyzer(name, map[string]any{
-			"type": "custom", "tokenizer": "unicode", "token_filters": append(append([]any{}, base...), extra...),
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m.DefaultAnalyzer = textAnalyzer
-	path := filepath.Join(t.TempDir(), "index")
-	b, err := bleve.New(path, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.SetInternal([]byte(mappingKey), []byte("5")); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Index("a", map[string]any{"text": "滨江区 The city's parks"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := Open(path)
-	if err == nil {
-		idx.Close()
-	}
-	if !errors.Is(err, ErrMappingChanged) {
-		t.Errorf("Open: got %v, want ErrMappingChanged", err)
+// TestOpenRefusesOldVersions opens indexes made with mapping versions 5
+// and 6, whose analyzers name Bleve's unicode tokenizer and filters,
+// bigramFilter, unigramTrim and keepStem or the stem table rather than
+// words and fold: Open must get far enough to refuse them with
+// ErrMappingChanged (on which searchd rebuilds), not fail on a component
+// it does not know.
+func TestOpenRefusesOldVersions(t *testing.T) {
+	for version, last := range map[string]string{"5": keepStemFilter, "6": stemTableFilter} {
+		t.Run(version, func(t *testing.T) {
+			m := mapping.NewIndexMapping()
+			if err := m.AddCustomTokenFilter(bigramFilter, map[string]any{"type": "cjk_bigram", "output_unigram": true}); err != nil {
+				t.Fatal(err)
+			}
+			base := []any{"cjk_width", "possessive_en", "to_lower", bigramFilter}
+			for name, extra := range map[string][]any{
+				textAnalyzer:  {unigramTrimFilter, last},
+				queryAnalyzer: {"stop_en", "stemmer_en_snowball"},
+				exactAnalyzer: nil,
+			} {
+				if err := m.AddCustomAnalyzer(name, map[string]any{
+					"type": "custom", "tokenizer": "unicode", "token_filters": append(append([]any{}, base...), extra...),
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			m.DefaultAnalyzer = textAnalyzer
+			path := filepath.Join(t.TempDir(), "index")
+			b, err := bleve.New(path, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.SetInternal([]byte(mappingKey), []byte(version)); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Index("a", map[string]any{"text": "滨江区 The city's parks"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Close(); err != nil {
+				t.Fatal(err)
+			}
+			idx, err := Open(path)
+			if err == nil {
+				idx.Close()
+			}
+			if !errors.Is(err, ErrMappingChanged) {
+				t.Errorf("Open: got %v, want ErrMappingChanged", err)
+			}
+		})
 	}
 }
 

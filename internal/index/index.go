@@ -51,6 +51,9 @@ type Index struct {
 	// query's unquoted words and its phrases and prefixes, so that their
 	// bigrams and positions line up with the index's (see addAnalyzers).
 	text, query, exact analysis.Analyzer
+	// stems lists the words of the index by stem, for unquoted words;
+	// the text analyzer adds new words as it meets them.
+	stems *stemTable
 	// places expands place names in queries.
 	places *gazetteer.Gazetteer
 	// meta keeps what searches sort and count by (see metaCache); the
@@ -115,6 +118,24 @@ func (x *Index) init(created bool) error {
 			return fmt.Errorf("index %s: analyzer %s missing: %w", x.path, name, ErrMappingChanged)
 		}
 		*dst = a
+	}
+	if x.stems = stemTableOf(x.text); x.stems == nil {
+		return fmt.Errorf("index %s: analyzer %s keeps no stem table: %w", x.path, textAnalyzer, ErrMappingChanged)
+	}
+	if created {
+		return nil
+	}
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		return fmt.Errorf("index %s: %w", x.path, err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index %s: %w", x.path, err)
+	}
+	defer r.Close()
+	if err := x.stems.load(r); err != nil {
+		return fmt.Errorf("index %s: stem table: %w", x.path, err)
 	}
 	return nil
 }

@@ -17,11 +17,11 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// The lean evaluator walks the hits of the common queries (words, their
-// stems, both text fields, phrases, AND, OR, NOT and keyword filters:
-// trees of term, phrase, disjunction, conjunction and boolean queries)
-// straight over the postings of each scorch segment, and scores each hit
-// with the formula Bleve's searchers use (tf-idf, query norm,
+// The lean evaluator walks the hits of the common queries (words, the
+// words of a stem, both text fields, phrases, AND, OR, NOT and keyword
+// filters: trees of term, stem, phrase, disjunction, conjunction and
+// boolean queries) straight over the postings of each scorch segment,
+// and scores each hit with Bleve's searchers' formula (tf-idf, query norm,
 // coordination), in the same order of floating-point operations, so that
 // totals, scores and the page are those of Bleve's searchers. Bleve's
 // searcher stack costs far more per hit: a DocumentMatch and an internal
@@ -101,6 +101,10 @@ func walkLean(n leanNode, visit func(leanNode)) {
 		return
 	case *leanPhrase:
 		walkLean(n.and, visit)
+	case *leanStem:
+		for _, w := range n.words {
+			walkLean(w, visit)
+		}
 	case *leanOr:
 		for _, c := range n.clauses {
 			walkLean(c, visit)
@@ -141,6 +145,11 @@ func leanPlan(ctx context.Context, q query.Query, snap *scorch.IndexSnapshot, m 
 			return nil, false, err
 		}
 	}
+	walkLean(root, func(n leanNode) {
+		if s, ok := n.(*leanStem); ok {
+			s.bound(docTotal)
+		}
+	})
 	var others []*leanBleve
 	collectBleve(root, &others)
 	for _, b := range others {
@@ -154,7 +163,7 @@ func leanPlan(ctx context.Context, q query.Query, snap *scorch.IndexSnapshot, m 
 	// parent sets it again: the norm of the outermost one holds. A lone
 	// term keeps the query weight 1.
 	switch r := root.(type) {
-	case *leanTerm:
+	case *leanTerm, *leanStem:
 	case *leanBool:
 		r.setNorm(1.0 / math.Sqrt(r.must.weight()))
 		r.not.setNorm(1.0 / math.Sqrt(r.not.weight()))
@@ -178,6 +187,10 @@ func leanCompile(q query.Query) leanNode {
 	case *query.TermQuery:
 		if q.FieldVal != "" {
 			return &leanTerm{field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value()}
+		}
+	case *stemQuery:
+		if q.FieldVal != "" {
+			return leanStemOf(q)
 		}
 	case *query.MultiPhraseQuery:
 		if n, ok := leanPhraseOf(q.Terms, q.FieldVal, q.BoostVal.Value(), q.Fuzziness); ok {

@@ -81,7 +81,7 @@ func TestLeanMatchesBleve(t *testing.T) {
 		func() string { return "the " + word(en) + " of" },
 	}
 	sorts := []string{"", news.SortDate, news.SortDateDesc}
-	lean, covered := 0, 0
+	lean, covered, stems := 0, 0, 0
 	for i := range 400 {
 		q := news.Query{Q: shapes[i%len(shapes)](), Sort: sorts[r.IntN(len(sorts))], Page: 1 + r.IntN(3), Size: 5 + r.IntN(20)}
 		switch r.IntN(6) {
@@ -105,6 +105,9 @@ func TestLeanMatchesBleve(t *testing.T) {
 			continue
 		}
 		if idx.LeanRuns(q) {
+			if idx.StemGroups(q) > 0 && want.Total > 0 {
+				stems++
+			}
 			lean++
 			if want.Total > 0 {
 				covered++
@@ -129,10 +132,10 @@ func TestLeanMatchesBleve(t *testing.T) {
 	}
 	// The test means something only if most queries took the lean path
 	// and found things.
-	if lean < 150 || covered < 80 {
-		t.Errorf("lean evaluator ran %d of 400 queries, %d with hits: want most", lean, covered)
+	if lean < 150 || covered < 80 || stems < 40 {
+		t.Errorf("lean evaluator ran %d of 400 queries, %d with hits, %d with hits and stems of several words: want most, and many", lean, covered, stems)
 	}
-	t.Logf("lean evaluator ran %d of 400 queries (%d with hits)", lean, covered)
+	t.Logf("lean evaluator ran %d of 400 queries (%d with hits, %d of them with stems of several words)", lean, covered, stems)
 }
 
 func pageOf(r *news.Result) string {

@@ -11,7 +11,7 @@ import (
 // mappingVersion names the mapping and analyzers below. Open refuses an
 // index built with another version (ErrMappingChanged): the index is a
 // view of the store, rebuilt by deleting it and following the log again.
-const mappingVersion = "6"
+const mappingVersion = "7"
 
 // Field names in the index. The query language exposes some of them
 // (see fieldAliases in query.go).
