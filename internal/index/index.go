@@ -262,7 +262,7 @@ func (x *Index) Apply(ctx context.Context, articles []news.Article) error {
 // core, while the others idle; a catch-up batch (Follow grows to
 // catchUpBatch) split into batches applied at once keeps every core
 // building. Smaller parts would only make more segments to merge.
-const minPart = 1024
+const minPart = 512
 
 // parts is the number of Bleve batches for an Apply of n articles on
 // cores cores: one, unless each part keeps minPart articles.
