@@ -186,7 +186,7 @@ func leanCompile(q query.Query) leanNode {
 	switch q := q.(type) {
 	case *query.TermQuery:
 		if q.FieldVal != "" {
-			return &leanTerm{field: q.FieldVal, term: []byte(q.Term), boost: q.BoostVal.Value()}
+			return &leanTerm{field: q.FieldVal, term: []byte(q.Term), tfidf: tfidf{boost: q.BoostVal.Value()}}
 		}
 	case *stemQuery:
 		if q.FieldVal != "" {
@@ -320,12 +320,11 @@ func leanWalk(ctx context.Context, root leanNode, snap *scorch.IndexSnapshot, of
 type leanTerm struct {
 	field string
 	term  []byte
-	boost float64
+	tfidf
 	// docs is the number of live documents with the term in the
 	// snapshot (the term field reader's Count).
-	docs             uint64
-	idf, queryWeight float64
-	listOf           map[*scorch.SegmentSnapshot]segment.PostingsList
+	docs   uint64
+	listOf map[*scorch.SegmentSnapshot]segment.PostingsList
 	// The open segment's iterator and its current posting; cur is
 	// leanDone past the last.
 	it      segment.PostingsIterator
@@ -361,19 +360,11 @@ func (t *leanTerm) bind(snap *scorch.IndexSnapshot, docTotal uint64) error {
 		t.listOf[ss] = pl
 		t.docs += pl.Count()
 	}
-	t.idf = 1.0 + math.Log(float64(docTotal)/float64(t.docs+1.0))
-	t.queryWeight = 1.0
+	t.setIDF(docTotal, t.docs)
 	return nil
 }
 
 func (t *leanTerm) count() uint64 { return t.docs }
-
-func (t *leanTerm) weight() float64 {
-	sum := t.boost * t.idf
-	return sum * sum
-}
-
-func (t *leanTerm) setNorm(qn float64) { t.queryWeight = t.boost * t.idf * qn }
 
 func (t *leanTerm) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	t.it, t.locIt, t.locList = nil, nil, nil
@@ -449,14 +440,38 @@ func (t *leanTerm) positions() ([]uint64, error) {
 	return t.pos, nil
 }
 
-func (t *leanTerm) score() float64 {
+func (t *leanTerm) score() float64 { return t.scoreOf(t.freq, t.norm) }
+
+// tfidf scores a term (or a stem's words taken as one term) as Bleve's
+// TermQueryScorer does with the default model, in the same order of
+// floating-point operations.
+type tfidf struct {
+	boost, idf, queryWeight float64
+}
+
+// setIDF sets the idf of a term found in docs of docTotal documents.
+func (t *tfidf) setIDF(docTotal, docs uint64) {
+	t.idf = 1.0 + math.Log(float64(docTotal)/float64(docs+1.0))
+	t.queryWeight = 1.0
+}
+
+func (t *tfidf) weight() float64 {
+	sum := t.boost * t.idf
+	return sum * sum
+}
+
+func (t *tfidf) setNorm(qn float64) { t.queryWeight = t.boost * t.idf * qn }
+
+// scoreOf is the score of a hit with the term freq times in a field of
+// norm.
+func (t *tfidf) scoreOf(freq uint64, norm float64) float64 {
 	var tf float64
-	if t.freq < scorer.MaxSqrtCache {
-		tf = scorer.SqrtCache[int(t.freq)]
+	if freq < scorer.MaxSqrtCache {
+		tf = scorer.SqrtCache[int(freq)]
 	} else {
-		tf = math.Sqrt(float64(t.freq))
+		tf = math.Sqrt(float64(freq))
 	}
-	s := tf * t.norm * t.idf
+	s := tf * norm * t.idf
 	if t.queryWeight != 1.0 {
 		s = s * t.queryWeight
 	}
@@ -667,7 +682,7 @@ func leanPhraseOf(terms [][]string, field string, boost float64, fuzziness int) 
 			if t == "" {
 				continue
 			}
-			lt := &leanTerm{field: field, term: []byte(t), boost: boost, locs: true}
+			lt := &leanTerm{field: field, term: []byte(t), tfidf: tfidf{boost: boost}, locs: true}
 			slot = append(slot, lt)
 			clause = append(clause, lt)
 		}

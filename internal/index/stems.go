@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"sync"
 
@@ -384,19 +383,18 @@ func (s *stemSearcher) Size() int {
 // walked together, scored as stemSearcher scores (see leanTerm.score).
 type leanStem struct {
 	words []*leanTerm
-	boost float64
+	tfidf
 	// docs is the largest document count of the words, count their sum.
-	docs, sum        uint64
-	idf, queryWeight float64
+	docs, sum uint64
 	// live are the words with postings in the open segment.
 	live []*leanTerm
 	cur  uint64
 }
 
 func leanStemOf(q *stemQuery) *leanStem {
-	s := &leanStem{boost: q.BoostVal.Value()}
+	s := &leanStem{tfidf: tfidf{boost: q.BoostVal.Value()}}
 	for _, w := range q.Words {
-		s.words = append(s.words, &leanTerm{field: q.FieldVal, term: []byte(w), boost: s.boost})
+		s.words = append(s.words, &leanTerm{field: q.FieldVal, term: []byte(w), tfidf: tfidf{boost: s.boost}})
 	}
 	return s
 }
@@ -408,18 +406,10 @@ func (s *leanStem) bound(docTotal uint64) {
 		s.docs = max(s.docs, w.docs)
 		s.sum += w.docs
 	}
-	s.idf = 1.0 + math.Log(float64(docTotal)/float64(s.docs+1.0))
-	s.queryWeight = 1.0
+	s.setIDF(docTotal, s.docs)
 }
 
 func (s *leanStem) count() uint64 { return s.sum }
-
-func (s *leanStem) weight() float64 {
-	sum := s.boost * s.idf
-	return sum * sum
-}
-
-func (s *leanStem) setNorm(qn float64) { s.queryWeight = s.boost * s.idf * qn }
 
 func (s *leanStem) open(seg *scorch.SegmentSnapshot, base, end uint64) error {
 	s.live = s.live[:0]
@@ -460,15 +450,5 @@ func (s *leanStem) score() float64 {
 			norm = w.norm
 		}
 	}
-	var tf float64
-	if freq < scorer.MaxSqrtCache {
-		tf = scorer.SqrtCache[int(freq)]
-	} else {
-		tf = math.Sqrt(float64(freq))
-	}
-	sc := tf * norm * s.idf
-	if s.queryWeight != 1.0 {
-		sc = sc * s.queryWeight
-	}
-	return sc
+	return s.scoreOf(freq, norm)
 }
