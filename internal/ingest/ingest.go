@@ -133,6 +133,7 @@ func (in *Ingester) Pass(ctx context.Context, src news.Source) (st Stats) {
 	}
 	dc := &crawl.Discoverer{Session: sess, ArticleURL: articleRE, MaxPages: src.MaxPages, Now: in.Now, Lists: in.lists(src)}
 	defer func() { st.Traps, st.ListsUnchanged = dc.Traps, dc.ListsUnchanged }()
+	defer in.pruneLists(ctx, src)
 	if in.Frontier != nil {
 		in.shared(ctx, sess, dc, src, &st, fail)
 		return st

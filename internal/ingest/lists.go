@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"riverside/internal/crawl"
 	"riverside/internal/news"
@@ -14,6 +15,31 @@ import (
 type ListStore interface {
 	ListPage(ctx context.Context, url string) (store.ListPage, bool, error)
 	PutListPage(ctx context.Context, p store.ListPage) error
+	SeeListPage(ctx context.Context, url string, t time.Time) error
+	PruneListPages(ctx context.Context, source string, before time.Time) (int64, error)
+}
+
+// listRetention is how long a list page that no pass asks for is kept.
+// Passes ask for their lists every few minutes to every few hours; a page
+// not asked for in a month is a deep page of the first crawl or of a
+// source removed from sources.yaml.
+const listRetention = 30 * 24 * time.Hour
+
+// pruneLists removes the list pages of src that no pass has asked for
+// within listRetention.
+func (in *Ingester) pruneLists(ctx context.Context, src news.Source) {
+	ls, ok := in.Store.(ListStore)
+	if !ok || ctx.Err() != nil {
+		return
+	}
+	n, err := ls.PruneListPages(ctx, src.ID, in.now().Add(-listRetention))
+	if err != nil {
+		in.logger().Warn("pruning list pages", "source", src.ID, "err", err)
+		return
+	}
+	if n > 0 {
+		in.logger().Info("pruned list pages no pass asked for", "source", src.ID, "pages", n, "unseen_for", listRetention.String())
+	}
 }
 
 // lists returns the list memory of src, or nil when the store has none.
@@ -36,6 +62,10 @@ type storeLists struct {
 func (l *storeLists) Recall(ctx context.Context, url string) (*crawl.Response, bool, error) {
 	p, ok, err := l.st.ListPage(ctx, url)
 	if err != nil || !ok {
+		return nil, false, err
+	}
+	// Asked for: the page is in use, whatever the server answers now.
+	if err := l.st.SeeListPage(ctx, url, l.in.now()); err != nil {
 		return nil, false, err
 	}
 	h := http.Header{}

@@ -10,6 +10,7 @@ import (
 	"riverside/internal/mirror"
 	"riverside/internal/news"
 	"riverside/internal/source"
+	"riverside/internal/store"
 )
 
 // TestListsConditional crawls two of the mirror's sources (an html-list
@@ -76,6 +77,60 @@ func TestListsConditional(t *testing.T) {
 	}
 	if s := third["mirror-stdaily"]; s.New != 0 || s.ListsUnchanged != second["mirror-stdaily"].ListsUnchanged {
 		t.Errorf("the other source after publishing: %+v, want it unchanged", s)
+	}
+}
+
+// TestListsPruned: a pass prunes the source's list pages that no pass has
+// asked for in listRetention (here one kept from long ago), and keeps
+// every page it asks for, so that a pass a month later still finds its
+// lists unchanged (304) rather than fetching them again.
+func TestListsPruned(t *testing.T) {
+	m, err := mirror.New(mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler())
+	defer srv.Close()
+	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src news.Source
+	for _, s := range cfg.Sources {
+		if s.ID == "mirror-ehangzhou" {
+			src = s
+		}
+	}
+	ctx := context.Background()
+	st := openStore(t)
+	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}, Now: func() time.Time { return now }}
+	if got := in.Pass(ctx, src); got.Err != nil || got.New == 0 {
+		t.Fatalf("first pass: %+v", got)
+	}
+	stale := store.ListPage{URL: srv.URL + "/gone/list_99.html", SourceID: src.ID, FinalURL: srv.URL + "/gone/list_99.html",
+		Body: []byte("<a>"), Fetched: now.Add(-listRetention - time.Hour)}
+	if err := st.PutListPage(ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	second := in.Pass(ctx, src)
+	if second.Err != nil || second.ListsUnchanged == 0 {
+		t.Fatalf("second pass: %+v, want lists unchanged", second)
+	}
+	if _, ok, err := st.ListPage(ctx, stale.URL); err != nil || ok {
+		t.Errorf("the list page no pass asked for in %v: kept %v (%v), want it pruned", listRetention, ok, err)
+	}
+	// A month on, every list the passes ask for is still there.
+	now = now.Add(listRetention + time.Hour)
+	third := in.Pass(ctx, src)
+	if third.Err != nil || third.ListsUnchanged != second.ListsUnchanged {
+		t.Errorf("a month later: %d lists unchanged (%v), want %d as before", third.ListsUnchanged, third.Err, second.ListsUnchanged)
+	}
+	// And they stay: the third pass asked for them, so its pruning left
+	// them.
+	if fourth := in.Pass(ctx, src); fourth.ListsUnchanged != second.ListsUnchanged {
+		t.Errorf("after the month's pass: %d lists unchanged (%v), want %d", fourth.ListsUnchanged, fourth.Err, second.ListsUnchanged)
 	}
 }
 

@@ -50,13 +50,43 @@ func (s *Store) PutListPage(ctx context.Context, p ListPage) error {
 		p.Body = []byte{}
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO list_pages
-		(url, source_id, final_url, content_type, etag, last_modified, body, fetched) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		(url, source_id, final_url, content_type, etag, last_modified, body, fetched, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id, final_url = excluded.final_url,
 			content_type = excluded.content_type, etag = excluded.etag, last_modified = excluded.last_modified,
-			body = excluded.body, fetched = excluded.fetched`,
-		p.URL, p.SourceID, p.FinalURL, p.ContentType, p.ETag, p.LastModified, p.Body, p.Fetched.UTC().Format(timeLayout))
+			body = excluded.body, fetched = excluded.fetched, seen = excluded.seen`,
+		p.URL, p.SourceID, p.FinalURL, p.ContentType, p.ETag, p.LastModified, p.Body, p.Fetched.UTC().Format(timeLayout), p.Fetched.Unix())
 	if err != nil {
 		return fmt.Errorf("store: put list page %s: %w", p.URL, err)
 	}
 	return nil
+}
+
+// SeeListPage records that a pass asked for the list page at url at t,
+// whether the server then answered 304 or in full: the page is in use.
+func (s *Store) SeeListPage(ctx context.Context, url string, t time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE list_pages SET seen = ? WHERE url = ?`, t.Unix(), url); err != nil {
+		return fmt.Errorf("store: list page %s: %w", url, err)
+	}
+	return nil
+}
+
+// PruneListPages removes the list pages of source that no pass has asked
+// for since before, and returns how many. A list's deep pages, read once
+// when a source is first crawled, are not asked for again once passes
+// stop at known articles, and pages of a source gone from sources.yaml
+// never are: without pruning they would stay forever. A pruned page that
+// is asked for again is simply fetched in full.
+func (s *Store) PruneListPages(ctx context.Context, source string, before time.Time) (int64, error) {
+	// Pages kept before the seen column have seen = 0: their fetch time
+	// counts (RFC 3339 in UTC compares as text to the second).
+	res, err := s.db.ExecContext(ctx, `DELETE FROM list_pages WHERE source_id = ? AND seen < ? AND (seen > 0 OR fetched < ?)`,
+		source, before.Unix(), before.UTC().Format(timeLayout))
+	if err != nil {
+		return 0, fmt.Errorf("store: prune list pages of %s: %w", source, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: prune list pages of %s: %w", source, err)
+	}
+	return n, nil
 }

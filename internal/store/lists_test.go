@@ -35,3 +35,50 @@ func TestListPage(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneListPages: the pages of a source that no pass has asked for
+// since the cut-off go; pages asked for since (in full or by a 304), of
+// another source, or kept before the seen column but fetched since, stay.
+func TestPruneListPages(t *testing.T) {
+	backends(t, func(t *testing.T, openTemp opener) {
+		ctx := context.Background()
+		s, _ := openTemp(t)
+		day := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
+		put := func(url, src string, fetched time.Time) {
+			t.Helper()
+			if err := s.PutListPage(ctx, ListPage{URL: url, SourceID: src, FinalURL: url, Body: []byte("<a>"), Fetched: fetched}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		put("http://a.test/1", "a", day(1)) // asked for since (304): stays
+		put("http://a.test/2", "a", day(1)) // not asked for: goes
+		put("http://a.test/3", "a", day(9)) // fetched in full since: stays
+		put("http://b.test/1", "b", day(1)) // another source: stays
+		put("http://a.test/old", "a", day(1))
+		put("http://a.test/older", "a", day(1))
+		// Two pages kept before the seen column: judged by their fetch time.
+		if _, err := s.db.ExecContext(ctx, `UPDATE list_pages SET seen = 0 WHERE url = ?`, "http://a.test/old"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.db.ExecContext(ctx, `UPDATE list_pages SET seen = 0, fetched = ? WHERE url = ?`,
+			day(9).Format(timeLayout), "http://a.test/older"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SeeListPage(ctx, "http://a.test/1", day(8)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.PruneListPages(ctx, "a", day(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 2 {
+			t.Errorf("pruned %d pages, want 2", n)
+		}
+		for url, want := range map[string]bool{"http://a.test/1": true, "http://a.test/2": false, "http://a.test/3": true,
+			"http://b.test/1": true, "http://a.test/old": false, "http://a.test/older": true} {
+			if _, ok, err := s.ListPage(ctx, url); err != nil || ok != want {
+				t.Errorf("%s: kept %v (%v), want %v", url, ok, err, want)
+			}
+		}
+	})
+}

@@ -316,6 +316,11 @@ var schema = []string{
 		epoch   BIGINT NOT NULL DEFAULT 0,
 		expires BIGINT NOT NULL DEFAULT 0
 	);`,
+	// seen: when a pass last asked for the list page (Unix seconds; 0 for
+	// a page kept before this column, judged by fetched), so that pages no
+	// pass asks for any more are pruned (lists.go).
+	`ALTER TABLE list_pages ADD COLUMN seen BIGINT NOT NULL DEFAULT 0;
+	CREATE INDEX list_pages_source ON list_pages (source_id, seen);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
