@@ -99,14 +99,18 @@ type term struct {
 	health    *alert.HealthChecker
 }
 
-func newAlerts(c alertConfig, r replicaConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger) *alerts {
+// attempted, when set, is told of every webhook delivery attempt's
+// outcome (metrics).
+func newAlerts(c alertConfig, r replicaConfig, batch int, poll time.Duration, st *store.Store, idx *index.Index, logger *slog.Logger,
+	attempted func(news.Delivery, news.Attempt)) *alerts {
 	a := &alerts{st: st, idx: idx, guard: alert.Guard{AllowPrivate: c.allowPrivateWebhooks}, closing: make(chan struct{}),
 		poll: poll}
 	client := a.guard.Client(c.webhookTimeout)
 	a.newTerm = func(fst *store.Fenced) *term {
 		t := &term{}
 		t.deliverer = &alert.Deliverer{Store: fst, Claims: fst, Client: client, Logger: logger,
-			MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, MaxBackoff: c.webhookMaxBackoff, Poll: poll}
+			MaxAttempts: c.maxAttempts, Concurrency: c.webhookConcurrency, Backoff: c.webhookBackoff, MaxBackoff: c.webhookMaxBackoff, Poll: poll,
+			Delivered: attempted}
 		recorded := func([]news.Match) {
 			a.notify.Broadcast()
 			t.deliverer.Wake()

@@ -440,3 +440,48 @@ func TestFeedStartingPage(t *testing.T) {
 		t.Errorf("outbox %+v: want the new article only", s.Matches)
 	}
 }
+
+// TestWebhookAttemptsMetric: a receiver that fails once and then takes
+// the delivery shows in /metrics as one failed attempt and one ok, which
+// the deliveries' states (all delivered in the end) do not tell.
+func TestWebhookAttemptsMetric(t *testing.T) {
+	dir := t.TempDir()
+	var mu sync.Mutex
+	calls := 0
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if calls++; calls == 1 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		}
+	}))
+	defer hook.Close()
+	base, _ := startWith(t, dir, "-allow-private-webhooks", "-webhook-backoff", "20ms")
+	st := openStore(t, dir)
+	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网", "webhook": hook.URL}, nil)
+	if code != http.StatusCreated {
+		t.Fatalf("subscribe: %d %v", code, c)
+	}
+	id := c["id"].(string)
+	put(t, st, "https://www.hhtz.gov.cn/art/1.html", "物联网小镇迎来新企业", "物联网小镇今年新增企业三十家。")
+	eventually(t, "delivery after a retry", func() bool {
+		var s subState
+		getJSON(t, base+"/api/subscriptions/"+id, &s)
+		return s.State == "delivered"
+	})
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`riverside_webhook_attempts_total{outcome="failed"} 1`,
+		`riverside_webhook_attempts_total{outcome="ok"} 1`,
+		`riverside_webhook_attempts_total{outcome="dead"} 0`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

@@ -161,7 +161,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	reg := metrics.New(st, idx, logger)
 	reg.WatchLag(st, idx, logger)
 	reg.WatchAlerts(st, logger)
-	al := newAlerts(c.alerts, c.replica, c.batch, c.poll, st, idx, logger)
+	al := newAlerts(c.alerts, c.replica, c.batch, c.poll, st, idx, logger, reg.ObserveAttempt)
 	reg.WatchLeader(func() bool { _, ok := al.leader.Term(); return ok })
 	rep, err := newReplica(ctx, c.replica, st, idx, al.leader, logger)
 	if err != nil {

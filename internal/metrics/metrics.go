@@ -36,6 +36,8 @@ type Registry struct {
 	searches *prometheus.HistogramVec // search.go
 	// exportBytes and exports count /api/export (ops.go).
 	exportBytes, exports *prometheus.CounterVec
+	// attempts counts webhook delivery attempts by outcome (ops.go).
+	attempts *prometheus.CounterVec
 }
 
 // New registers the metrics; sources and indexed are read at each scrape.
@@ -54,7 +56,8 @@ func New(sources Sources, indexed Indexed, logger *slog.Logger) *Registry {
 	}
 	r.searches = newSearchDuration()
 	r.exportBytes, r.exports = newExportBytes()
-	r.reg.MustRegister(r.requests, r.duration, r.searches, r.exportBytes, r.exports,
+	r.attempts = newAttempts()
+	r.reg.MustRegister(r.requests, r.duration, r.searches, r.exportBytes, r.exports, r.attempts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&health{sources: sources, indexed: indexed, logger: logger})
 	return r

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"riverside/internal/news"
 )
 
 // Alerts reads the alerts' figures (the store).
@@ -62,6 +64,33 @@ func (c *alerts) Collect(ch chan<- prometheus.Metric) {
 	for st, n := range sum {
 		ch <- prometheus.MustNewConstMetric(descDeliveries, prometheus.GaugeValue, float64(n), st)
 	}
+}
+
+// newAttempts counts webhook delivery attempts by outcome: what the
+// deliveries' states (riverside_webhook_deliveries) cannot show, such as
+// a receiver that fails often but recovers on a retry.
+func newAttempts() *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "riverside_webhook_attempts_total",
+		Help: "Webhook delivery attempts by this process, by outcome: ok, failed (to be retried), dead (failed, and given up).",
+	}, []string{"outcome"})
+	for _, o := range []string{"ok", "failed", "dead"} {
+		c.WithLabelValues(o)
+	}
+	return c
+}
+
+// ObserveAttempt counts one webhook delivery attempt (the deliverer's
+// Delivered hook).
+func (r *Registry) ObserveAttempt(_ news.Delivery, a news.Attempt) {
+	outcome := "ok"
+	switch {
+	case a.Dead:
+		outcome = "dead"
+	case !a.OK:
+		outcome = "failed"
+	}
+	r.attempts.WithLabelValues(outcome).Inc()
 }
 
 // newExportBytes counts the bytes /api/export sent, by format.
