@@ -485,3 +485,48 @@ func TestWebhookAttemptsMetric(t *testing.T) {
 		}
 	}
 }
+
+// TestWebhookURLRedacted: a webhook URL carries the receiver's own secret
+// (in its path or query), and reads of the API need no token: a reader
+// without the token sees only its scheme and host, the token holder the
+// whole URL.
+func TestWebhookURLRedacted(t *testing.T) {
+	dir := t.TempDir()
+	token := "0123456789abcdef-token"
+	tf := filepath.Join(dir, "token")
+	if err := os.WriteFile(tf, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := startWith(t, dir, "-token-file", tf, "-allow-private-webhooks")
+	const hook = "http://127.0.0.1:9/services/T01/B02/secretpart?sig=abc"
+	bearer := http.Header{"Authorization": {"Bearer " + token}}
+	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网", "webhook": hook}, bearer)
+	if code != http.StatusCreated {
+		t.Fatalf("subscribe: %d %v", code, c)
+	}
+	id := c["id"].(string)
+	read := func(u string, h http.Header) string {
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		for k, v := range h {
+			req.Header[k] = v
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", u, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	for _, u := range []string{base + "/api/subscriptions/" + id, base + "/api/subscriptions"} {
+		if body := read(u, nil); strings.Contains(body, "secretpart") || !strings.Contains(body, `"webhook":"http://127.0.0.1:9/…"`) {
+			t.Errorf("GET %s without the token: %s; want the webhook as http://127.0.0.1:9/…", u, body)
+		}
+		if body := read(u, bearer); !strings.Contains(body, `"webhook":"`+hook+`"`) {
+			t.Errorf("GET %s with the token: %s; want the whole webhook URL", u, body)
+		}
+	}
+}

@@ -200,3 +200,13 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
+
+// tokenHolder tells whether r carries the token (as a bearer or as the
+// login cookie). With no token configured, no one does.
+func (s *server) tokenHolder(r *http.Request) bool {
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return s.access.validToken(strings.TrimSpace(bearer))
+	}
+	c, err := r.Cookie(tokenCookie)
+	return err == nil && s.access.validToken(c.Value)
+}

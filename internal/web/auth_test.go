@@ -63,3 +63,20 @@ func TestLocalPath(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                   "",
+		"https://hooks.example.com":          "https://hooks.example.com",
+		"https://hooks.example.com/":         "https://hooks.example.com/",
+		"https://hooks.example.com/T1/B2/xx": "https://hooks.example.com/…",
+		"https://hooks.example.com/?k=v":     "https://hooks.example.com/…",
+		"https://user:pw@hooks.example.com/": "https://hooks.example.com/…",
+		"http://[::1]:8080/x":                "http://[::1]:8080/…",
+		"not a url":                          "…",
+	} {
+		if got := redactURL(in); got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -256,7 +256,28 @@ func (s *server) toJSON(r *http.Request, sub news.Subscription, counts map[strin
 	if sub.StaleAfter > 0 {
 		out.StaleAfter = sub.StaleAfter.String()
 	}
+	if !s.tokenHolder(r) {
+		out.Webhook = redactURL(sub.Webhook)
+	}
 	return out
+}
+
+// redactURL keeps the scheme and host of a webhook URL and hides the
+// rest, for readers without the token: receivers often carry their own
+// secret in the path or query (chat webhooks do), which anyone who can
+// read the API would otherwise collect. The owner knows the whole URL.
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "…"
+	}
+	if u.User == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host + "/…"
 }
 
 // listSubscriptions serves GET /api/subscriptions.
