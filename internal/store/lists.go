@@ -61,10 +61,18 @@ func (s *Store) PutListPage(ctx context.Context, p ListPage) error {
 	return nil
 }
 
+// seenEvery is how often SeeListPage writes: pruning counts in weeks, and
+// an update rewrites the whole row, the kept body included (SQLite writes
+// a row's overflow pages anew), which every pass asking for every list
+// would otherwise cost.
+const seenEvery = 24 * time.Hour
+
 // SeeListPage records that a pass asked for the list page at url at t,
-// whether the server then answered 304 or in full: the page is in use.
+// whether the server then answered 304 or in full: the page is in use. It
+// writes at most once a day per page.
 func (s *Store) SeeListPage(ctx context.Context, url string, t time.Time) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE list_pages SET seen = ? WHERE url = ?`, t.Unix(), url); err != nil {
+	if _, err := s.db.ExecContext(ctx, `UPDATE list_pages SET seen = ? WHERE url = ? AND seen < ?`,
+		t.Unix(), url, t.Add(-seenEvery).Unix()); err != nil {
 		return fmt.Errorf("store: list page %s: %w", url, err)
 	}
 	return nil

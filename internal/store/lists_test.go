@@ -64,8 +64,21 @@ func TestPruneListPages(t *testing.T) {
 			day(9).Format(timeLayout), "http://a.test/older"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SeeListPage(ctx, "http://a.test/1", day(8)); err != nil {
-			t.Fatal(err)
+		seen := func(url string) (v int64) {
+			t.Helper()
+			if err := s.db.QueryRowContext(ctx, `SELECT seen FROM list_pages WHERE url = ?`, url).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		// Asked for on day 8, then again an hour later: one write a day.
+		for _, at := range []time.Time{day(8), day(8).Add(time.Hour)} {
+			if err := s.SeeListPage(ctx, "http://a.test/1", at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := seen("http://a.test/1"); got != day(8).Unix() {
+			t.Errorf("seen %d, want day 8 (%d): the second look within a day is not written", got, day(8).Unix())
 		}
 		n, err := s.PruneListPages(ctx, "a", day(5))
 		if err != nil {
