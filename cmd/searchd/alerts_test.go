@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"riverside/internal/store"
+	"riverside/internal/web"
 )
 
 // startWith runs searchd in-process like start, with more flags.
@@ -528,5 +531,17 @@ func TestWebhookURLRedacted(t *testing.T) {
 		if body := read(u, bearer); !strings.Contains(body, `"webhook":"`+hook+`"`) {
 			t.Errorf("GET %s with the token: %s; want the whole webhook URL", u, body)
 		}
+	}
+}
+
+// TestStoreErrDiskFull: the store's disk-full error reaches the web
+// package as ErrStorageFull (its 503).
+func TestStoreErrDiskFull(t *testing.T) {
+	err := storeErr(fmt.Errorf("store: create subscription: %w", fmt.Errorf("%w (/data): x", store.ErrDiskFull)))
+	if !errors.Is(err, web.ErrStorageFull) {
+		t.Errorf("storeErr(disk full) = %v, want web.ErrStorageFull", err)
+	}
+	if err := storeErr(errors.New("store: something else")); errors.Is(err, web.ErrStorageFull) {
+		t.Errorf("storeErr(other) = %v, marked as storage full", err)
 	}
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -78,5 +80,16 @@ func TestRedactURL(t *testing.T) {
 		if got := redactURL(in); got != want {
 			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestStorageFullIs503: a write the store refused for want of disk (the
+// daemon wraps it in ErrStorageFull) is a 503 that says so and asks to
+// come back, never a 500. The e2e disk-full test cannot always provoke
+// it: SQLite may fit a small write in space it already holds.
+func TestStorageFullIs503(t *testing.T) {
+	p := classify(fmt.Errorf("create subscription: %w: %w", ErrStorageFull, errors.New("store: disk full")))
+	if p.status != http.StatusServiceUnavailable || !strings.Contains(p.Error, "disk is full") || p.retryAfter <= 0 {
+		t.Errorf("classify(storage full) = %+v, want a 503 saying the disk is full, with Retry-After", p)
 	}
 }
