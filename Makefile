@@ -10,7 +10,7 @@ DATA   ?= data
 INDEX  ?= index
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build demo demo-cluster run test lint bench bench-search extract-bench clean fuzz soak
+.PHONY: all build demo demo-cluster run test lint bench bench-search bench-index extract-bench clean fuzz soak
 
 all: build
 
@@ -70,8 +70,13 @@ bench:
 # SEARCH_MIX=heavy runs the old mix of a few hundred words.
 SEARCH_DOCS ?= 100000
 SEARCH_MIX ?= analyst
+INDEX_DOCS ?= 20000
 bench-search:
 	$(GO) test -run '^TestSearchLoad$$' -v -timeout 4h ./internal/index/ -args -searchload=$(SEARCH_DOCS) -searchload.mix=$(SEARCH_MIX)
+
+# searchd itself indexing a store of generated articles (INDEX_DOCS, default 20000) from an empty index.
+bench-index:
+	bash scripts/bench-index.sh $(INDEX_DOCS) $(SEARCH_MIX)
 
 # Dev scores (every rule on) and held-out scores (each site extracted with
 # only the rule families that helped the other sites); see cmd/extractbench.
