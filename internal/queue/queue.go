@@ -44,6 +44,7 @@ type Client struct {
 	prefix string
 	lease  time.Duration
 	log    *slog.Logger
+	wake   *waker
 }
 
 // Open connects to the Redis named by rawURL,
@@ -81,6 +82,7 @@ func Open(ctx context.Context, rawURL string, logger *slog.Logger) (*Client, err
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	c.rdb = redis.NewClient(opts)
+	c.wake = newWaker(c.rdb, c.key("host-released"))
 	if err := c.rdb.Ping(ctx).Err(); err != nil {
 		c.rdb.Close()
 		return nil, fmt.Errorf("queue: %s: %w", u.Host, err)
@@ -91,8 +93,11 @@ func Open(ctx context.Context, rawURL string, logger *slog.Logger) (*Client, err
 // Lease returns how long a dead worker's items and hosts stay held.
 func (c *Client) Lease() time.Duration { return c.lease }
 
-// Close closes the connection pool.
-func (c *Client) Close() error { return c.rdb.Close() }
+// Close closes the connection pool and the pacer's subscription.
+func (c *Client) Close() error {
+	c.wake.close()
+	return c.rdb.Close()
+}
 
 func (c *Client) key(parts ...string) string { return c.prefix + strings.Join(parts, ":") }
 
