@@ -111,3 +111,83 @@ func TestPacerTakesTurns(t *testing.T) {
 		}
 	}
 }
+
+// waitInLine waits until n workers wait in line for host.
+func waitInLine(t *testing.T, p *queue.Pacer, host string, n int64) {
+	t.Helper()
+	for {
+		got, err := p.LineLen(context.Background(), host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A worker that gives up waiting (its context done) leaves the line at
+// once; one that dies in line (its client gone, as when killed) keeps its
+// place until the place expires, holding the host up only that long.
+func TestPacerWaiterLeavesOrExpires(t *testing.T) {
+	url := redistest.Start(t) + "?lease=1h" // a place in line expires after stayMax, 2 s
+	ctx := context.Background()
+	const host = "example.org:80"
+	holder := open(t, url).Pacer()
+	release, err := holder.Acquire(ctx, host)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Gives up.
+	quitter := open(t, url).Pacer()
+	qctx, cancel := context.WithCancel(ctx)
+	quit := make(chan error, 1)
+	go func() {
+		_, err := quitter.Acquire(qctx, host)
+		quit <- err
+	}()
+	waitInLine(t, holder, host, 1)
+	cancel()
+	if err := <-quit; err != context.Canceled {
+		t.Fatalf("Acquire with its context cancelled: got %v, want context.Canceled", err)
+	}
+	if n, err := holder.LineLen(ctx, host); err != nil || n != 0 {
+		t.Fatalf("line after the waiter gave up: %d (%v), want 0", n, err)
+	}
+
+	// Dies.
+	deadClient, err := queue.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	died := make(chan error, 1)
+	go func() {
+		_, err := deadClient.Pacer().Acquire(ctx, host)
+		died <- err
+	}()
+	waitInLine(t, holder, host, 1)
+	deadClient.Close()
+	if err := <-died; err == nil {
+		t.Fatal("Acquire on a closed client: no error")
+	}
+	if n, err := holder.LineLen(ctx, host); err != nil || n != 1 {
+		t.Fatalf("line after the waiter died: %d (%v), want its place still there", n, err)
+	}
+	release(0)
+
+	// The host is free but the dead waiter is ahead: a live worker waits
+	// for its place to expire, then gets the host.
+	live := open(t, url).Pacer()
+	actx, cancelA := context.WithTimeout(ctx, time.Minute)
+	defer cancelA()
+	release, err = live.Acquire(actx, host)
+	if err != nil {
+		t.Fatalf("host still kept by the dead waiter: %v", err)
+	}
+	release(0)
+	if n, err := live.LineLen(ctx, host); err != nil || n != 0 {
+		t.Errorf("line after the live worker's turn: %d (%v), want 0", n, err)
+	}
+}
