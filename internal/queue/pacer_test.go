@@ -19,7 +19,7 @@ import (
 // scriptsRun counts the scripts the Redis has run (EVAL and EVALSHA),
 // whoever sent them: a look at the server that knows nothing of how the
 // pacer keeps its state.
-func scriptsRun(t *testing.T, rdb *redis.Client) int64 {
+func scriptsRun(t testing.TB, rdb *redis.Client) int64 {
 	t.Helper()
 	info, err := rdb.Info(context.Background(), "commandstats").Result()
 	if err != nil {
@@ -45,7 +45,7 @@ func scriptsRun(t *testing.T, rdb *redis.Client) int64 {
 }
 
 // watcher is a plain connection to the test's Redis, beside the workers.
-func watcher(t *testing.T, url string) *redis.Client {
+func watcher(t testing.TB, url string) *redis.Client {
 	t.Helper()
 	opts, err := redis.ParseURL(url)
 	if err != nil {
@@ -190,4 +190,120 @@ func TestPacerWaiterLeavesOrExpires(t *testing.T) {
 	if n, err := live.LineLen(ctx, host); err != nil || n != 0 {
 		t.Errorf("line after the live worker's turn: %d (%v), want 0", n, err)
 	}
+}
+
+// Workers that ask for a held host get it in the order they asked, each
+// as soon as the one before gives it back, pause or none.
+func TestPacerFirstComeFirstServed(t *testing.T) {
+	for _, pause := range []time.Duration{0, 5 * time.Millisecond} {
+		t.Run(fmt.Sprint("pause ", pause), func(t *testing.T) {
+			url := redistest.Start(t)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			const host = "example.org:80"
+			const waiters = 4
+			holder := open(t, url).Pacer()
+			release, err := holder.Acquire(ctx, host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			var order []int
+			var wg sync.WaitGroup
+			for w := 0; w < waiters; w++ {
+				p := open(t, url).Pacer()
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					release, err := p.Acquire(ctx, host)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					order = append(order, w)
+					mu.Unlock()
+					release(pause)
+				}()
+				// The next one asks once this one is in line.
+				waitInLine(t, holder, host, int64(w+1))
+			}
+			release(pause)
+			wg.Wait()
+			if fmt.Sprint(order) != "[0 1 2 3]" {
+				t.Errorf("turns: got %v, want [0 1 2 3] (the order they asked in)", order)
+			}
+			if n, err := holder.LineLen(ctx, host); err != nil || n != 0 {
+				t.Errorf("line at the end: %d (%v), want 0", n, err)
+			}
+		})
+	}
+}
+
+// BenchmarkPacerHandoff: two workers on one host with no pause, each
+// holding it until the other waits for it, as in TestPacerTakesTurns.
+// Reports the mean time from a worker's release to the other worker's
+// acquisition (handoff-ms) and how many turns went to the worker that
+// had just given the host back (repeats).
+func BenchmarkPacerHandoff(b *testing.B) {
+	url := redistest.Start(b)
+	ctx := context.Background()
+	watch := watcher(b, url)
+	const host = "example.org:80"
+	var pacers [2]*queue.Pacer
+	for w := range pacers {
+		c, err := queue.Open(ctx, url, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		pacers[w] = c.Pacer()
+	}
+	rounds := b.N/2 + 1
+	var left [2]atomic.Int32
+	var mu sync.Mutex
+	last, lastAt := -1, time.Time{}
+	var handoffs, repeats int
+	var waited time.Duration
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := range pacers {
+		left[w].Store(int32(rounds))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < rounds; i++ {
+				release, err := pacers[w].Acquire(ctx, host)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				now := time.Now()
+				mu.Lock()
+				switch {
+				case last == 1-w:
+					handoffs++
+					waited += now.Sub(lastAt)
+				case last == w && left[1-w].Load() > 0:
+					repeats++
+				}
+				mu.Unlock()
+				left[w].Add(-1)
+				before := scriptsRun(b, watch)
+				for left[1-w].Load() > 0 && scriptsRun(b, watch) == before {
+					time.Sleep(time.Millisecond)
+				}
+				mu.Lock()
+				last, lastAt = w, time.Now()
+				mu.Unlock()
+				release(0)
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	if handoffs > 0 {
+		b.ReportMetric(float64(waited.Microseconds())/1000/float64(handoffs), "handoff-ms")
+	}
+	b.ReportMetric(float64(repeats), "repeats")
 }
