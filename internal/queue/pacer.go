@@ -62,14 +62,18 @@ if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
 	if not head then head = ARGV[1] end
 end
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
+-- The line goes with its last place (workers may stay for different times).
+local far = tonumber(redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')[2])
+redis.call('PEXPIREAT', KEYS[2], far)
+redis.call('PEXPIREAT', KEYS[3], far)
 local v = redis.call('GET', KEYS[1])
 if v == '` + pauseValue + `' then return math.max(redis.call('PTTL', KEYS[1]), 1) end
 if v then return -math.max(redis.call('PTTL', KEYS[1]), 1) end
 -- Free, and another's turn: wake the new head if dead ones went.
 if #gone > 0 then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
-return -math.max(tonumber(redis.call('ZSCORE', KEYS[3], head)) - now, 1)
+local due = redis.call('ZSCORE', KEYS[3], head)
+if not due then return -1 end
+return -math.max(tonumber(due) - now, 1)
 `)
 
 // releaseScript hands a host back, leaving the pause behind, unless the
