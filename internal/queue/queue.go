@@ -2,7 +2,8 @@
 // the frontier of a pass over a source (what is left to fetch, what was
 // already seen, what a worker holds) and the per-host pacing that keeps
 // politeness global (one request to a host at a time across all workers,
-// and the pause after it).
+// and the pause after it) and fair (the workers waiting for a host get it
+// in the order they asked).
 //
 // Every piece of state a worker holds in Redis is a lease with an expiry,
 // renewed while the worker lives: a worker killed mid-pass leaves nothing

@@ -58,6 +58,7 @@ func (w *waker) register(host string) (<-chan struct{}, func()) {
 // close. go-redis resubscribes by itself after a lost connection.
 func (w *waker) listen() {
 	defer close(w.done)
+	// The client's own lifetime, not a caller's: it ends with close.
 	ps := w.rdb.Subscribe(context.Background(), w.channel)
 	w.mu.Lock()
 	if w.closed {
