@@ -307,3 +307,27 @@ func BenchmarkPacerHandoff(b *testing.B) {
 	}
 	b.ReportMetric(float64(repeats), "repeats")
 }
+
+// Closing a client stops its pacer's subscription, twice over if need
+// be; its pacer then fails rather than hangs.
+func TestPacerAfterClose(t *testing.T) {
+	url := redistest.Start(t)
+	ctx := context.Background()
+	c, err := queue.Open(ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Pacer()
+	release, err := p.Acquire(ctx, "example.org:80")
+	if err != nil {
+		t.Fatal(err)
+	}
+	release(0)
+	c.Close()
+	c.Close()
+	actx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := p.Acquire(actx, "example.org:80"); err == nil || actx.Err() != nil {
+		t.Errorf("Acquire after Close: got %v, want the client's error at once", err)
+	}
+}
