@@ -364,10 +364,10 @@ func TestQueueWorkerKilled(t *testing.T) {
 	redisURL := redistest.Start(t) + "?lease=1s"
 	dir := t.TempDir()
 	const n = 120
-	// A Crawl-delay makes both workers sleep out the host's pause and take
-	// turns; without one, the worker that releases the host takes it back
-	// at once and may starve the other (seen: 4 articles of 60).
-	site := newWatchedSite(t, n, turnDelay, 0)
+	// No Crawl-delay: the workers take turns on the host all the same
+	// (they wait in line for it, first come first served), so the doomed
+	// one gets to its tenth article.
+	site := newWatchedSite(t, n, 0, 0)
 	// Hold the tenth article page the doomed worker asks for.
 	holdArticle(site, "doomed", 10)
 	sites := map[string]*watchedSite{"bulk": site}
@@ -481,7 +481,7 @@ func TestQueueWorkerStopped(t *testing.T) {
 	redisURL := redistest.Start(t) + "?lease=1h"
 	dir := t.TempDir()
 	const n = 60
-	site := newWatchedSite(t, n, turnDelay, 0) // turns: see TestQueueWorkerKilled
+	site := newWatchedSite(t, n, 0, 0) // turns: see TestQueueWorkerKilled
 	holdArticle(site, "stopped", 5)
 	sites := map[string]*watchedSite{"bulk": site}
 	sources := writeSources(t, dir, sites)
@@ -511,10 +511,6 @@ func TestQueueWorkerStopped(t *testing.T) {
 		t.Errorf("stored %d articles, want %d", len(got), n)
 	}
 }
-
-// turnDelay is the Crawl-delay of the sites whose workers must take
-// turns on the host.
-const turnDelay = 20 * time.Millisecond
 
 // holdArticle makes site hold the nth article page that worker asks for
 // (its name is in its User-Agent), until site.release is closed.

@@ -2,7 +2,8 @@
 // the frontier of a pass over a source (what is left to fetch, what was
 // already seen, what a worker holds) and the per-host pacing that keeps
 // politeness global (one request to a host at a time across all workers,
-// and the pause after it).
+// and the pause after it) and fair (the workers waiting for a host get it
+// in the order they asked).
 //
 // Every piece of state a worker holds in Redis is a lease with an expiry,
 // renewed while the worker lives: a worker killed mid-pass leaves nothing
@@ -44,6 +45,7 @@ type Client struct {
 	prefix string
 	lease  time.Duration
 	log    *slog.Logger
+	wake   *waker
 }
 
 // Open connects to the Redis named by rawURL,
@@ -81,6 +83,7 @@ func Open(ctx context.Context, rawURL string, logger *slog.Logger) (*Client, err
 		return nil, fmt.Errorf("queue: %w", err)
 	}
 	c.rdb = redis.NewClient(opts)
+	c.wake = newWaker(c.rdb, c.key("host-released"))
 	if err := c.rdb.Ping(ctx).Err(); err != nil {
 		c.rdb.Close()
 		return nil, fmt.Errorf("queue: %s: %w", u.Host, err)
@@ -91,8 +94,11 @@ func Open(ctx context.Context, rawURL string, logger *slog.Logger) (*Client, err
 // Lease returns how long a dead worker's items and hosts stay held.
 func (c *Client) Lease() time.Duration { return c.lease }
 
-// Close closes the connection pool.
-func (c *Client) Close() error { return c.rdb.Close() }
+// Close closes the connection pool and the pacer's subscription.
+func (c *Client) Close() error {
+	c.wake.close()
+	return c.rdb.Close()
+}
 
 func (c *Client) key(parts ...string) string { return c.prefix + strings.Join(parts, ":") }
 
