@@ -19,25 +19,7 @@ import (
 // article is published the changed list is fetched in full and the new
 // article found.
 func TestListsConditional(t *testing.T) {
-	m, err := mirror.New(mirror.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m.Handler())
-	defer srv.Close()
-	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var srcs []news.Source
-	for _, s := range cfg.Sources {
-		if s.ID == "mirror-ehangzhou" || s.ID == "mirror-stdaily" {
-			srcs = append(srcs, s)
-		}
-	}
-	if len(srcs) != 2 {
-		t.Fatalf("got %d of the two sources", len(srcs))
-	}
+	m, _, srcs := mirrorSources(t, "mirror-ehangzhou", "mirror-stdaily")
 	ctx := context.Background()
 	st := openStore(t)
 	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
@@ -85,22 +67,8 @@ func TestListsConditional(t *testing.T) {
 // every page it asks for, so that a pass a month later still finds its
 // lists unchanged (304) rather than fetching them again.
 func TestListsPruned(t *testing.T) {
-	m, err := mirror.New(mirror.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m.Handler())
-	defer srv.Close()
-	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var src news.Source
-	for _, s := range cfg.Sources {
-		if s.ID == "mirror-ehangzhou" {
-			src = s
-		}
-	}
+	_, srvURL, srcs := mirrorSources(t, "mirror-ehangzhou")
+	src := srcs[0]
 	ctx := context.Background()
 	st := openStore(t)
 	now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
@@ -108,7 +76,7 @@ func TestListsPruned(t *testing.T) {
 	if got := in.Pass(ctx, src); got.Err != nil || got.New == 0 {
 		t.Fatalf("first pass: %+v", got)
 	}
-	stale := store.ListPage{URL: srv.URL + "/gone/list_99.html", SourceID: src.ID, FinalURL: srv.URL + "/gone/list_99.html",
+	stale := store.ListPage{URL: srvURL + "/gone/list_99.html", SourceID: src.ID, FinalURL: srvURL + "/gone/list_99.html",
 		Body: []byte("<a>"), Fetched: now.Add(-listRetention - time.Hour)}
 	if err := st.PutListPage(ctx, stale); err != nil {
 		t.Fatal(err)
@@ -138,22 +106,8 @@ func TestListsPruned(t *testing.T) {
 // the links past the limit are counted as capped and fetched by the
 // following passes, the known ones costing nothing.
 func TestMaxArticles(t *testing.T) {
-	m, err := mirror.New(mirror.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(m.Handler())
-	defer srv.Close()
-	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var src news.Source
-	for _, s := range cfg.Sources {
-		if s.ID == "mirror-ehangzhou" {
-			src = s
-		}
-	}
+	_, _, srcs := mirrorSources(t, "mirror-ehangzhou")
+	src := srcs[0]
 	ctx := context.Background()
 	st := openStore(t)
 	in := &Ingester{Store: st, Fetch: crawl.Options{IgnoreRobots: true}}
@@ -191,4 +145,32 @@ func TestMaxArticles(t *testing.T) {
 			t.Errorf("the pass record has no capped counter: %v", h.LastPass)
 		}
 	}
+}
+
+// mirrorSources serves the mirror on loopback for the test and returns
+// it, its URL and its sources with the given ids, in that order.
+func mirrorSources(t *testing.T, ids ...string) (*mirror.Mirror, string, []news.Source) {
+	t.Helper()
+	m, err := mirror.New(mirror.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m.Handler())
+	t.Cleanup(srv.Close)
+	cfg, err := source.ParseConfig("mirror.yaml", m.SourcesYAML(srv.URL), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []news.Source
+	for _, id := range ids {
+		for _, s := range cfg.Sources {
+			if s.ID == id {
+				srcs = append(srcs, s)
+			}
+		}
+	}
+	if len(srcs) != len(ids) {
+		t.Fatalf("mirror sources: found %d of %v", len(srcs), ids)
+	}
+	return m, srv.URL, srcs
 }
