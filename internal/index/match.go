@@ -123,17 +123,21 @@ func batchIndex(batch []news.Article) (x *Index, n int, err error) {
 	latest := make(map[string]*news.Article, len(batch))
 	for i := range batch {
 		a := &batch[i]
-		if a.DuplicateOf != "" {
-			// The index leaves an edited copy out (Apply), and its
-			// original was matched, or not, when it came.
-			continue
-		}
 		if prev, ok := latest[a.ID]; !ok || prev.Seq < a.Seq {
 			latest[a.ID] = a
 		}
 	}
 	b := x.bleve.NewBatch()
+	n = 0
 	for id, a := range latest {
+		if a.DuplicateOf != "" {
+			// An article whose newest version is an edited copy of
+			// another is out of the index (Apply), whatever its older
+			// versions said; the original was matched, or not, when it
+			// came.
+			continue
+		}
+		n++
 		if err := b.Index(id, document(a)); err != nil {
 			x.bleve.Close()
 			return nil, 0, fmt.Errorf("match: index article %s: %w", id, err)
@@ -143,7 +147,7 @@ func batchIndex(batch []news.Article) (x *Index, n int, err error) {
 		x.bleve.Close()
 		return nil, 0, fmt.Errorf("match: index batch: %w", err)
 	}
-	return x, len(latest), nil
+	return x, n, nil
 }
 
 // memIndex is an empty index in memory with the mapping of the index on

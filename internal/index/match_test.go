@@ -121,3 +121,36 @@ func TestCheck(t *testing.T) {
 		t.Errorf("good query: %v", err)
 	}
 }
+
+// TestMatchBatchNewestIsCopy: an article whose newest version in the batch
+// is an edited copy of another is out of the index (Apply deletes it), so
+// a saved search does not alert on its older version either: alerts match
+// what the same search finds.
+func TestMatchBatchNewestIsCopy(t *testing.T) {
+	day := time.Date(2026, 3, 1, 9, 0, 0, 0, news.Shanghai)
+	batch := []news.Article{
+		{ID: "orig", Seq: 1, SourceID: "bj-gov", Lang: "zh", Published: day, Title: "物联网小镇", Text: "物联网小镇新增企业三十家。"},
+		{ID: "c1", Seq: 2, SourceID: "xs-gov", Lang: "zh", Published: day, Title: "物联网大会", Text: "物联网大会开幕。"},
+		{ID: "c1", Seq: 3, SourceID: "xs-gov", Lang: "zh", Published: day, Title: "物联网小镇", Text: "物联网小镇新增企业三十家。", DuplicateOf: "orig"},
+	}
+	q := []news.Query{{Q: "物联网"}}
+	out, errs, err := MatchBatch(context.Background(), batch, q)
+	if err != nil || errs[0] != nil {
+		t.Fatal(err, errs[0])
+	}
+	var matched []string
+	for _, h := range out[0] {
+		matched = append(matched, h.ID)
+	}
+	idx := openTemp(t)
+	if err := idx.Apply(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	res, err := idx.Search(context.Background(), q[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(matched, []string{"orig"}) || !slices.Equal(ids(res), []string{"orig"}) {
+		t.Errorf("alerts matched %v, the search finds %v; want [orig] for both", matched, ids(res))
+	}
+}
