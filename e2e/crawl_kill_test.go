@@ -84,6 +84,23 @@ func storedArticles(t *testing.T, data string, captures bool) (map[string]string
 	return out, stats
 }
 
+// keptAfterKill reads the store after kill number kill: every article
+// committed before it is there unchanged, each once, its capture readable.
+// It returns what is committed now.
+func keptAfterKill(t *testing.T, data string, kill int, committed map[string]string) map[string]string {
+	t.Helper()
+	got, stats := storedArticles(t, data, true)
+	for u, h := range committed {
+		if got[u] != h {
+			t.Errorf("kill %d: article %s lost or changed", kill, u)
+		}
+	}
+	if stats.Versions != len(got) || stats.Articles != len(got) {
+		t.Errorf("kill %d: %+v for %d URLs", kill, stats, len(got))
+	}
+	return got
+}
+
 // validateWARCs reads every record of every WARC file in dir, in order,
 // with gowarc's strict reader (block and payload digests, lengths, record
 // ends, gzip checksums), and returns the number of records read. A file
@@ -322,17 +339,8 @@ func TestKillDuringCrawl(t *testing.T) {
 		} else if len(torn) == 0 {
 			t.Log("the last kill left no open file for the final crawler to recover")
 		}
-		got, stats := storedArticles(t, data, true)
-		for u, h := range committed {
-			if got[u] != h {
-				t.Errorf("kill %d: article %s lost or changed", i+1, u)
-			}
-		}
-		if stats.Versions != len(got) || stats.Articles != len(got) {
-			t.Errorf("kill %d: %+v for %d URLs", i+1, stats, len(got))
-		}
-		committed = got
-		t.Logf("kill %d after %v: %d articles committed", i+1, after, len(got))
+		committed = keptAfterKill(t, data, i+1, committed)
+		t.Logf("kill %d after %v: %d articles committed", i+1, after, len(committed))
 	}
 	out.Reset()
 	cmd = crawl(data)
