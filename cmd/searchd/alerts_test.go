@@ -63,6 +63,37 @@ func openStore(t *testing.T, dir string) *store.Store {
 	return st
 }
 
+// request sends method to u with the headers hdr and body, and returns
+// the answer's status, headers and body.
+func request(t *testing.T, method, u string, hdr http.Header, body string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, u, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, string(b)
+}
+
+// subscribe makes a subscription through the API and returns its id.
+func subscribe(t *testing.T, base string, body map[string]any, header http.Header) string {
+	t.Helper()
+	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", body, header)
+	id, _ := c["id"].(string)
+	if code != http.StatusCreated || id == "" {
+		t.Fatalf("subscribe: %d %v", code, c)
+	}
+	return id
+}
+
 func postJSON(t *testing.T, client *http.Client, u string, body any, header http.Header) (int, map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(body)
@@ -108,11 +139,7 @@ func TestReindexNeverAlertsAgain(t *testing.T) {
 	defer hook.Close()
 	base, stop := startWith(t, dir, "-allow-private-webhooks")
 	st := openStore(t, dir)
-	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网", "webhook": hook.URL}, nil)
-	if code != http.StatusCreated {
-		t.Fatalf("subscribe: %d %v", code, c)
-	}
-	id := c["id"].(string)
+	id := subscribe(t, base, map[string]any{"query": "物联网", "webhook": hook.URL}, nil)
 	put(t, st, "https://www.hhtz.gov.cn/art/1.html", "物联网小镇迎来新企业", "物联网小镇今年新增企业三十家。")
 	put(t, st, "https://www.hhtz.gov.cn/art/2.html", "人工智能", "滨江发布人工智能产业政策。")
 	eventually(t, "delivery", func() bool {
@@ -461,11 +488,7 @@ func TestWebhookAttemptsMetric(t *testing.T) {
 	defer hook.Close()
 	base, _ := startWith(t, dir, "-allow-private-webhooks", "-webhook-backoff", "20ms")
 	st := openStore(t, dir)
-	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网", "webhook": hook.URL}, nil)
-	if code != http.StatusCreated {
-		t.Fatalf("subscribe: %d %v", code, c)
-	}
-	id := c["id"].(string)
+	id := subscribe(t, base, map[string]any{"query": "物联网", "webhook": hook.URL}, nil)
 	put(t, st, "https://www.hhtz.gov.cn/art/1.html", "物联网小镇迎来新企业", "物联网小镇今年新增企业三十家。")
 	eventually(t, "delivery after a retry", func() bool {
 		var s subState
@@ -503,26 +526,13 @@ func TestWebhookURLRedacted(t *testing.T) {
 	base, _ := startWith(t, dir, "-token-file", tf, "-allow-private-webhooks")
 	const hook = "http://127.0.0.1:9/services/T01/B02/secretpart?sig=abc"
 	bearer := http.Header{"Authorization": {"Bearer " + token}}
-	code, c := postJSON(t, http.DefaultClient, base+"/api/subscriptions", map[string]any{"query": "物联网", "webhook": hook}, bearer)
-	if code != http.StatusCreated {
-		t.Fatalf("subscribe: %d %v", code, c)
-	}
-	id := c["id"].(string)
+	id := subscribe(t, base, map[string]any{"query": "物联网", "webhook": hook}, bearer)
 	read := func(u string, h http.Header) string {
-		req, _ := http.NewRequest(http.MethodGet, u, nil)
-		for k, v := range h {
-			req.Header[k] = v
+		code, _, body := request(t, http.MethodGet, u, h, "")
+		if code != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", u, code, body)
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", u, res.StatusCode, b)
-		}
-		return string(b)
+		return body
 	}
 	for _, u := range []string{base + "/api/subscriptions/" + id, base + "/api/subscriptions"} {
 		if body := read(u, nil); strings.Contains(body, "secretpart") || !strings.Contains(body, `"webhook":"http://127.0.0.1:9/…"`) {

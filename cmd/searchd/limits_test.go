@@ -52,20 +52,7 @@ func TestPublicInstance(t *testing.T) {
 
 	send := func(method, path string, hdr http.Header) (int, http.Header, string) {
 		t.Helper()
-		req, err := http.NewRequest(method, base+path, strings.NewReader(`{"name":"x","query":"滨江"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for k, v := range hdr {
-			req.Header[k] = v
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, res.Header, string(b)
+		return request(t, method, base+path, hdr, `{"name":"x","query":"滨江"}`)
 	}
 
 	if code, _, body := send("POST", "/api/subscriptions", nil); code != http.StatusForbidden || !strings.Contains(body, "read-only") {
