@@ -64,9 +64,12 @@ func (l *storeLists) Recall(ctx context.Context, url string) (*crawl.Response, b
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	// Asked for: the page is in use, whatever the server answers now.
-	if err := l.st.SeeListPage(ctx, url, l.in.now()); err != nil {
-		return nil, false, err
+	// Asked for: the page is in use, whatever the server answers now
+	// (written once a day at most: an update rewrites the kept body).
+	if now := l.in.now(); now.Sub(p.Seen) >= store.SeenEvery {
+		if err := l.st.SeeListPage(ctx, url, now); err != nil {
+			return nil, false, err
+		}
 	}
 	h := http.Header{}
 	for k, v := range map[string]string{"Content-Type": p.ContentType, "ETag": p.ETag, "Last-Modified": p.LastModified} {

@@ -22,15 +22,19 @@ type ListPage struct {
 	LastModified string
 	Body         []byte
 	Fetched      time.Time
+	// Seen is when a pass last asked for the page (SeeListPage), to the
+	// second; zero for a page kept before the store recorded it.
+	Seen time.Time
 }
 
 // ListPage returns the stored answer of the list page at url; ok is false
 // when there is none.
 func (s *Store) ListPage(ctx context.Context, url string) (p ListPage, ok bool, err error) {
 	var fetched string
-	err = s.db.QueryRowContext(ctx, `SELECT url, source_id, final_url, content_type, etag, last_modified, body, fetched
+	var seen int64
+	err = s.db.QueryRowContext(ctx, `SELECT url, source_id, final_url, content_type, etag, last_modified, body, fetched, seen
 		FROM list_pages WHERE url = ?`, url).
-		Scan(&p.URL, &p.SourceID, &p.FinalURL, &p.ContentType, &p.ETag, &p.LastModified, &p.Body, &fetched)
+		Scan(&p.URL, &p.SourceID, &p.FinalURL, &p.ContentType, &p.ETag, &p.LastModified, &p.Body, &fetched, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ListPage{}, false, nil
 	}
@@ -39,6 +43,9 @@ func (s *Store) ListPage(ctx context.Context, url string) (p ListPage, ok bool, 
 	}
 	if p.Fetched, err = parseTime(fetched); err != nil {
 		return ListPage{}, false, fmt.Errorf("store: list page %s: %w", url, err)
+	}
+	if seen > 0 {
+		p.Seen = time.Unix(seen, 0).UTC()
 	}
 	return p, true, nil
 }
@@ -61,18 +68,19 @@ func (s *Store) PutListPage(ctx context.Context, p ListPage) error {
 	return nil
 }
 
-// seenEvery is how often SeeListPage writes: pruning counts in weeks, and
-// an update rewrites the whole row, the kept body included (SQLite writes
-// a row's overflow pages anew), which every pass asking for every list
-// would otherwise cost.
-const seenEvery = 24 * time.Hour
+// SeenEvery is how often a list page's Seen is worth writing: pruning
+// counts in weeks, and an update rewrites the whole row, the kept body
+// included (SQLite writes a row's overflow pages anew), which every pass
+// asking for every list would otherwise cost. A caller that has just read
+// the page (its Seen) need not call SeeListPage before then.
+const SeenEvery = 24 * time.Hour
 
 // SeeListPage records that a pass asked for the list page at url at t,
 // whether the server then answered 304 or in full: the page is in use. It
-// writes at most once a day per page.
+// writes at most once every SeenEvery per page.
 func (s *Store) SeeListPage(ctx context.Context, url string, t time.Time) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE list_pages SET seen = ? WHERE url = ? AND seen < ?`,
-		t.Unix(), url, t.Add(-seenEvery).Unix()); err != nil {
+		t.Unix(), url, t.Add(-SeenEvery).Unix()); err != nil {
 		return fmt.Errorf("store: list page %s: %w", url, err)
 	}
 	return nil

@@ -30,7 +30,8 @@ func TestListPage(t *testing.T) {
 			t.Fatalf("got ok=%v err=%v", ok, err)
 		}
 		if got.ETag != etag || got.FinalURL != p.FinalURL || got.ContentType != p.ContentType || got.LastModified != p.LastModified ||
-			!bytes.Equal(got.Body, p.Body) || !got.Fetched.Equal(p.Fetched) || got.SourceID != "a" {
+			!bytes.Equal(got.Body, p.Body) || !got.Fetched.Equal(p.Fetched) || got.SourceID != "a" ||
+			!got.Seen.Equal(p.Fetched) {
 			t.Errorf("got %+v, want %+v", got, p)
 		}
 	}
